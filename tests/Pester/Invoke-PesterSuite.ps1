@@ -1,0 +1,24 @@
+<#
+.SYNOPSIS
+    Runs every *.Tests.ps1 under tests/Pester against the built module, in this fresh pwsh.
+    Writes {Passed, Failed} to -ResultFile; exits non-zero when anything failed.
+#>
+param(
+    [Parameter(Mandatory)][string] $PesterModule,
+    [Parameter(Mandatory)][string] $ModuleManifest,
+    [Parameter(Mandatory)][string] $ResultFile
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterModule -Force
+$env:VAULTDR_MODULE_MANIFEST = (Resolve-Path $ModuleManifest).Path
+
+$config = New-PesterConfiguration
+$config.Run.Path = $PSScriptRoot
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Normal'
+$result = Invoke-Pester -Configuration $config
+
+$summary = [ordered]@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount }
+$summary | ConvertTo-Json | Set-Content -Path $ResultFile -Encoding utf8NoBOM
+if ($summary.Failed -gt 0) { exit 1 }
+exit 0
