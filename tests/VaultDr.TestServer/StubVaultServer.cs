@@ -1,0 +1,455 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+namespace VaultDr.TestServer;
+
+/// <summary>
+/// A scriptable HTTP/1.1 stand-in for Vault on 127.0.0.1 and a free port. Every request is recorded,
+/// then answered by the first unused rule for its method and path, or by a 404 naming what was missing.
+/// Built on raw sockets so that faults (a reset before any answer byte, a truncated body) are exact.
+/// </summary>
+public sealed class StubVaultServer : IDisposable
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+    private static readonly byte[] ContinueResponse = Encoding.ASCII.GetBytes("HTTP/1.1 100 Continue\r\n\r\n");
+    private static readonly byte[] TruncatedResponseHead = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n");
+
+    private readonly TcpListener _listener;
+    private readonly X509Certificate2? _certificate;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<StubRule> _rules = [];
+    private readonly List<RecordedRequest> _requests = [];
+    private readonly ConcurrentDictionary<int, TcpClient> _openConnections = new();
+    private readonly ConcurrentDictionary<int, Task> _connectionTasks = new();
+    private readonly Task _acceptLoop;
+    private int _connectionCount;
+    private int _disposed;
+
+    private StubVaultServer(X509Certificate2? certificate)
+    {
+        _certificate = certificate;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        var port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        BaseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}/");
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>Starts listening; with a certificate (which must hold its private key) it speaks HTTPS, TLS 1.2/1.3.</summary>
+    public static StubVaultServer Start(X509Certificate2? certificate = null)
+    {
+        if (certificate is not null && !certificate.HasPrivateKey)
+        {
+            throw new ArgumentException("The server certificate must include its private key.", nameof(certificate));
+        }
+        return new StubVaultServer(certificate);
+    }
+
+    /// <summary>For example http://127.0.0.1:51234/ (always the IP, also for HTTPS).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>A snapshot of every request received so far, in arrival order.</summary>
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return _requests.ToArray();
+            }
+        }
+    }
+
+    public void ClearRequests()
+    {
+        lock (_requests)
+        {
+            _requests.Clear();
+        }
+    }
+
+    /// <summary>Answers <paramref name="times"/> matching requests with <paramref name="status"/> and the JSON body.</summary>
+    [OverloadResolutionPriority(1)]
+    public StubVaultServer Respond(string method, string path, int status, string? jsonBody = null, int times = int.MaxValue, IDictionary<string, string>? headers = null) =>
+        AddRule(new StubRule
+        {
+            Method = method,
+            Path = path,
+            Action = StubAction.Answer,
+            Status = CheckStatus(status, jsonBody),
+            JsonBody = jsonBody,
+            Headers = CheckHeaders(headers?.ToList() ?? []),
+            Remaining = CheckTimes(times),
+        });
+
+    /// <summary>The same as the other overload, for PowerShell hashtables and other non-generic dictionaries.</summary>
+    public StubVaultServer Respond(string method, string path, int status, string? jsonBody, int times, IDictionary? headers) =>
+        Respond(method, path, status, jsonBody, times, ToStringDictionary(headers));
+
+    /// <summary>Reads and records the request, then resets the connection without writing a byte.</summary>
+    public StubVaultServer Drop(string method, string path, int times = 1) =>
+        AddRule(new StubRule { Method = method, Path = path, Action = StubAction.Drop, Remaining = CheckTimes(times) });
+
+    /// <summary>Writes the head of a 200 that promises 100 body bytes, then closes the connection.</summary>
+    public StubVaultServer DropAfterHeaders(string method, string path, int times = 1) =>
+        AddRule(new StubRule { Method = method, Path = path, Action = StubAction.DropAfterHeaders, Remaining = CheckTimes(times) });
+
+    /// <summary>Answers after <paramref name="delay"/> without holding up other connections; Dispose cuts the wait short.</summary>
+    public StubVaultServer Delay(string method, string path, TimeSpan delay, int status = 200, string? jsonBody = null, int times = 1)
+    {
+        if (delay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, "The delay cannot be negative.");
+        }
+        return AddRule(new StubRule
+        {
+            Method = method,
+            Path = path,
+            Action = StubAction.Answer,
+            Status = CheckStatus(status, jsonBody),
+            JsonBody = jsonBody,
+            Delay = delay,
+            Remaining = CheckTimes(times),
+        });
+    }
+
+    /// <summary>Answers with a bodiless redirect to <paramref name="location"/>.</summary>
+    public StubVaultServer Redirect(string method, string path, string location, int status = 307, int times = 1)
+    {
+        if (status is < 300 or > 399)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A redirect status is 3xx.");
+        }
+        return AddRule(new StubRule
+        {
+            Method = method,
+            Path = path,
+            Action = StubAction.Answer,
+            Status = status,
+            Headers = CheckHeaders([new("Location", location)]),
+            Remaining = CheckTimes(times),
+        });
+    }
+
+    public void Stop() => Dispose();
+
+    /// <summary>Stops listening and resets open connections; waits at most a few seconds for them to wind down.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        _listener.Stop();
+        foreach (var connection in _openConnections.Values)
+        {
+            Reset(connection);
+        }
+        var pending = _connectionTasks.Values.Append(_acceptLoop).ToArray();
+        // Handlers catch their own exceptions, so this only ever waits; it never throws.
+        if (Task.WhenAll(pending).Wait(StopTimeout))
+        {
+            _stopping.Dispose();
+        }
+    }
+
+    private StubVaultServer AddRule(StubRule rule)
+    {
+        if (string.IsNullOrWhiteSpace(rule.Method) || rule.Method.Any(char.IsWhiteSpace))
+        {
+            throw new ArgumentException($"'{rule.Method}' is not an HTTP method.", "method");
+        }
+        if (!rule.Path.StartsWith('/') || rule.Path.Contains('?'))
+        {
+            throw new ArgumentException($"'{rule.Path}' is not a path: it must start with '/' and carry no query.", "path");
+        }
+        lock (_rules)
+        {
+            _rules.Add(rule);
+        }
+        return this;
+    }
+
+    private StubRule? TakeRule(string method, string path)
+    {
+        lock (_rules)
+        {
+            var rule = _rules.FirstOrDefault(candidate => candidate.Matches(method, path));
+            if (rule is not null)
+            {
+                rule.Remaining--;
+            }
+            return rule;
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                continue;
+            }
+
+            var connectionId = Interlocked.Increment(ref _connectionCount);
+            _openConnections[connectionId] = client;
+            if (_stopping.IsCancellationRequested)
+            {
+                // Dispose may have swept the open connections before this one was added.
+                _openConnections.TryRemove(connectionId, out _);
+                Reset(client);
+                return;
+            }
+            var task = Task.Run(() => ServeConnectionAsync(client, connectionId));
+            _connectionTasks[connectionId] = task;
+            _ = task.ContinueWith(_ => _connectionTasks.TryRemove(connectionId, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeConnectionAsync(TcpClient client, int connectionId)
+    {
+        var token = _stopping.Token;
+        Stream? stream = null;
+        var reset = false;
+        try
+        {
+            stream = client.GetStream();
+            if (_certificate is not null)
+            {
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = tls;
+                await tls.AuthenticateAsServerAsync(
+                    new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = _certificate,
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                        ClientCertificateRequired = false,
+                    },
+                    token).ConfigureAwait(false);
+            }
+            reset = !await ServeRequestsAsync(stream, connectionId, token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsConnectionFault(exception))
+        {
+            // The client went away, TLS failed, or Dispose cut the connection: nothing left to answer.
+            reset = true;
+        }
+        catch (Exception exception)
+        {
+            Trace.TraceError($"VaultDr.TestServer connection {connectionId}: {exception}");
+            reset = true;
+        }
+        finally
+        {
+            _openConnections.TryRemove(connectionId, out _);
+            if (reset)
+            {
+                Reset(client);
+            }
+            else
+            {
+                CloseGracefully(client);
+            }
+            stream?.Dispose();
+            client.Dispose();
+        }
+    }
+
+    /// <summary>Serves requests until the connection should end; false means end it with a reset.</summary>
+    private async Task<bool> ServeRequestsAsync(Stream stream, int connectionId, CancellationToken token)
+    {
+        var reader = new HttpRequestReader(stream);
+        while (true)
+        {
+            RequestHead? head;
+            byte[] body;
+            try
+            {
+                head = await reader.ReadHeadAsync(token).ConfigureAwait(false);
+                if (head is null)
+                {
+                    return true;
+                }
+                if (head.HasToken("Expect", "100-continue"))
+                {
+                    await stream.WriteAsync(ContinueResponse, token).ConfigureAwait(false);
+                    await stream.FlushAsync(token).ConfigureAwait(false);
+                }
+                body = await reader.ReadBodyAsync(head, token).ConfigureAwait(false);
+            }
+            catch (InvalidDataException exception)
+            {
+                await WriteAnswerAsync(stream, 400, ErrorsJson(exception.Message), [], keepAlive: false, token).ConfigureAwait(false);
+                return true;
+            }
+
+            var request = new RecordedRequest(connectionId, head.Method, head.Target, head.Headers, Encoding.UTF8.GetString(body));
+            lock (_requests)
+            {
+                _requests.Add(request);
+            }
+
+            var rule = TakeRule(request.Method, request.Path);
+            switch (rule?.Action)
+            {
+                case StubAction.Drop:
+                    return false;
+                case StubAction.DropAfterHeaders:
+                    await stream.WriteAsync(TruncatedResponseHead, token).ConfigureAwait(false);
+                    await stream.FlushAsync(token).ConfigureAwait(false);
+                    return true;
+                case null:
+                    await WriteAnswerAsync(stream, 404, ErrorsJson($"no stub rule for {request.Method} {request.Path}"), [], head.KeepAlive, token).ConfigureAwait(false);
+                    break;
+                default:
+                    if (rule.Delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(rule.Delay, token).ConfigureAwait(false);
+                    }
+                    await WriteAnswerAsync(stream, rule.Status, rule.JsonBody, rule.Headers, head.KeepAlive, token).ConfigureAwait(false);
+                    break;
+            }
+            if (!head.KeepAlive)
+            {
+                return true;
+            }
+        }
+    }
+
+    private static async Task WriteAnswerAsync(
+        Stream stream, int status, string? jsonBody, IReadOnlyList<KeyValuePair<string, string>> headers, bool keepAlive, CancellationToken token)
+    {
+        var body = string.IsNullOrEmpty(jsonBody) ? [] : Encoding.UTF8.GetBytes(jsonBody);
+        var head = new StringBuilder()
+            .Append("HTTP/1.1 ").Append(status).Append(' ').Append(ReasonPhrase(status)).Append("\r\n");
+        foreach (var (name, value) in headers)
+        {
+            head.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+        if (body.Length > 0 && !headers.Any(header => header.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+        {
+            head.Append("Content-Type: application/json\r\n");
+        }
+        if (status is not (204 or 304))
+        {
+            head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
+        }
+        if (!keepAlive)
+        {
+            head.Append("Connection: close\r\n");
+        }
+        head.Append("\r\n");
+
+        var headBytes = Encoding.Latin1.GetBytes(head.ToString());
+        var message = new byte[headBytes.Length + body.Length];
+        headBytes.CopyTo(message, 0);
+        body.CopyTo(message, headBytes.Length);
+        await stream.WriteAsync(message, token).ConfigureAwait(false);
+        await stream.FlushAsync(token).ConfigureAwait(false);
+    }
+
+    private static string ReasonPhrase(int status)
+    {
+        // HttpResponseMessage knows the standard reason phrases; nothing else public exposes them.
+        using var response = new HttpResponseMessage((HttpStatusCode)status);
+        return response.ReasonPhrase ?? "Status";
+    }
+
+    private static string ErrorsJson(string message) => JsonSerializer.Serialize(new Dictionary<string, string[]> { ["errors"] = [message] });
+
+    private static bool IsConnectionFault(Exception exception) =>
+        exception is OperationCanceledException or IOException or SocketException or ObjectDisposedException or AuthenticationException;
+
+    /// <summary>Linger 0 makes close send RST instead of FIN, discarding anything unsent.</summary>
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            client.Client.LingerState = new LingerOption(true, 0);
+            client.Client.Close();
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private static void CloseGracefully(TcpClient client)
+    {
+        try
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private static int CheckStatus(int status, string? jsonBody)
+    {
+        if (status is < 200 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "The stub answers with final statuses 200-599 only.");
+        }
+        if (status is 204 or 304 && !string.IsNullOrEmpty(jsonBody))
+        {
+            throw new ArgumentException($"Status {status} cannot carry a body.", nameof(jsonBody));
+        }
+        return status;
+    }
+
+    private static int CheckTimes(int times) =>
+        times >= 1 ? times : throw new ArgumentOutOfRangeException(nameof(times), times, "A rule must answer at least once.");
+
+    private static List<KeyValuePair<string, string>> CheckHeaders(List<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            // A CR or LF would let a test split the response into something this server never meant to send.
+            if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny([':', '\r', '\n']) >= 0 || value.IndexOfAny(['\r', '\n']) >= 0)
+            {
+                throw new ArgumentException($"Header '{name}: {value}' is not a single valid header line.", nameof(headers));
+            }
+            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"The stub frames the body itself; '{name}' cannot be scripted.", nameof(headers));
+            }
+        }
+        return headers;
+    }
+
+    private static Dictionary<string, string>? ToStringDictionary(IDictionary? headers)
+    {
+        if (headers is null)
+        {
+            return null;
+        }
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in headers)
+        {
+            result[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty] =
+                Convert.ToString(entry.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+        return result;
+    }
+}
