@@ -16,17 +16,9 @@ internal static class Base64Text
     internal static bool TryDecodeStandard(ReadOnlySpan<char> text, [NotNullWhen(true)] out byte[]? bytes) =>
         TryDecode(text, urlAlphabet: false, out bytes);
 
-    /// <summary>Decodes base64url (RFC 4648 section 5), padded or not. Empty text decodes to no bytes.</summary>
-    internal static bool TryDecodeUrl(ReadOnlySpan<char> text, [NotNullWhen(true)] out byte[]? bytes)
-    {
-        if (text.IsEmpty)
-        {
-            bytes = [];
-            return true;
-        }
-
-        return TryDecode(text, urlAlphabet: true, out bytes);
-    }
+    /// <summary>Decodes base64url (RFC 4648 section 5), padded or not. False for anything else, including empty text.</summary>
+    internal static bool TryDecodeUrl(ReadOnlySpan<char> text, [NotNullWhen(true)] out byte[]? bytes) =>
+        TryDecode(text, urlAlphabet: true, out bytes);
 
     private static bool TryDecode(ReadOnlySpan<char> text, bool urlAlphabet, [NotNullWhen(true)] out byte[]? bytes)
     {
