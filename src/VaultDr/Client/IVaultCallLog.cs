@@ -1,0 +1,33 @@
+namespace VaultDr.Client;
+
+/// <summary>
+/// Where the HTTP core reports what it does. Calls run off the pipeline thread; the cmdlet base class
+/// relays these messages to WriteVerbose/WriteDebug/WriteWarning on the pipeline thread.
+/// Nothing written here may contain a secret.
+/// </summary>
+internal interface IVaultCallLog
+{
+    void Verbose(string message);
+
+    void Debug(string message);
+
+    void Warning(string message);
+}
+
+/// <summary>A log that drops everything (for callers with nowhere to report).</summary>
+internal sealed class NullCallLog : IVaultCallLog
+{
+    internal static readonly NullCallLog Instance = new();
+
+    public void Verbose(string message)
+    {
+    }
+
+    public void Debug(string message)
+    {
+    }
+
+    public void Warning(string message)
+    {
+    }
+}

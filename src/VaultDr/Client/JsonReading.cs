@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace VaultDr.Client;
+
+/// <summary>
+/// Tolerant readers for Vault's JSON: absent or null fields read as null, numbers may come as strings,
+/// and a field of the wrong type is a VaultResponseException naming the field.
+/// </summary>
+internal static class JsonReading
+{
+    internal static string? GetString(this JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+            _ => throw WrongType(name, "a string", value),
+        };
+    }
+
+    internal static long? GetInt64(this JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            if (value.TryGetInt64(out var number))
+            {
+                return number;
+            }
+
+            if (value.TryGetUInt64(out var unsigned))
+            {
+                // last_wal is unsigned 64-bit in Vault; beyond long.MaxValue clamp rather than fail.
+                return unsigned > long.MaxValue ? long.MaxValue : (long)unsigned;
+            }
+
+            if (value.TryGetDouble(out var real))
+            {
+                return (long)real;
+            }
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var text = value.GetString();
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return parsed;
+            }
+
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+            {
+                return (long)real;
+            }
+        }
+
+        throw WrongType(name, "a number", value);
+    }
+
+    internal static bool? GetBoolean(this JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
+            _ => throw WrongType(name, "true or false", value),
+        };
+    }
+
+    internal static DateTimeOffset? GetTime(this JsonElement obj, string name)
+    {
+        var text = obj.GetString(name);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
+        {
+            return time;
+        }
+
+        throw new VaultResponseException($"Vault's field '{name}' is not a valid RFC 3339 time.");
+    }
+
+    internal static string[] GetStringArray(this JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return Array.Empty<string>();
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw WrongType(name, "a list", value);
+        }
+
+        return value.EnumerateArray()
+            .Select(item => item.ValueKind == JsonValueKind.String ? item.GetString() ?? string.Empty : item.GetRawText())
+            .ToArray();
+    }
+
+    internal static JsonElement[] GetObjectArray(this JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return Array.Empty<JsonElement>();
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.Object))
+        {
+            throw WrongType(name, "a list of objects", value);
+        }
+
+        return value.EnumerateArray().ToArray();
+    }
+
+    /// <summary>The object's fields as a case-insensitive dictionary of plain .NET values (for Raw).</summary>
+    internal static Dictionary<string, object?> ToDictionary(this JsonElement obj)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in obj.EnumerateObject())
+        {
+            result[property.Name] = ToPlain(property.Value);
+        }
+
+        return result;
+    }
+
+    private static object? ToPlain(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => value.ToDictionary(),
+        JsonValueKind.Array => value.EnumerateArray().Select(ToPlain).ToArray(),
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number when value.TryGetInt64(out var number) => number,
+        JsonValueKind.Number => value.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+
+    private static VaultResponseException WrongType(string name, string expected, JsonElement value) =>
+        new($"Vault's field '{name}' should be {expected} but is {value.ValueKind.ToString().ToLowerInvariant()}.");
+}

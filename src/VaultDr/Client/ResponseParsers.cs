@@ -1,0 +1,131 @@
+using System.Text.Json;
+using VaultDr.Tokens;
+
+namespace VaultDr.Client;
+
+/// <summary>Turns Vault's JSON answers into the module's models. Secret fields become SecureString here.</summary>
+internal static class ResponseParsers
+{
+    internal static DrStatus Status(VaultResponse response)
+    {
+        var data = response.RequireData();
+        return new DrStatus
+        {
+            Address = response.ClusterAddress,
+            ClusterId = data.GetString("cluster_id"),
+            Mode = data.GetString("mode") ?? "unknown",
+            State = data.GetString("state"),
+            MerkleRoot = data.GetString("merkle_root"),
+            LastWal = data.GetInt64("last_wal"),
+            LastDrWal = data.GetInt64("last_dr_wal"),
+            LastPerformanceWal = data.GetInt64("last_performance_wal"),
+            LastRemoteWal = data.GetInt64("last_remote_wal"),
+            LastReindexEpoch = data.GetString("last_reindex_epoch"),
+            PrimaryClusterAddr = data.GetString("primary_cluster_addr"),
+            SecondaryId = data.GetString("secondary_id"),
+            SsctGenerationCounter = data.GetInt64("ssct_generation_counter"),
+            CorruptedMerkleTree = data.GetBoolean("corrupted_merkle_tree"),
+            LastCorruptionCheckEpoch = data.GetString("last_corruption_check_epoch"),
+            KnownSecondaries = data.GetStringArray("known_secondaries"),
+            KnownPrimaryClusterAddrs = data.GetStringArray("known_primary_cluster_addrs"),
+            Secondaries = data.GetObjectArray("secondaries").Select(Peer).ToArray(),
+            Primaries = data.GetObjectArray("primaries").Select(Peer).ToArray(),
+            Raw = data.ToDictionary(),
+        };
+    }
+
+    private static DrPeer Peer(JsonElement peer) => new()
+    {
+        NodeId = peer.GetString("node_id"),
+        ApiAddress = peer.GetString("api_address"),
+        ClusterAddress = peer.GetString("cluster_address"),
+        ConnectionStatus = peer.GetString("connection_status"),
+        ConnectionState = peer.GetString("connection_state"),
+        LastHeartbeat = peer.GetTime("last_heartbeat"),
+        LastStart = peer.GetTime("last_start"),
+        ClockSkewMs = peer.GetInt64("clock_skew_ms"),
+        LastHeartbeatDurationMs = peer.GetInt64("last_heartbeat_duration_ms"),
+        ReplicationPrimaryCanaryAgeMs = peer.GetInt64("replication_primary_canary_age_ms"),
+        Raw = peer.ToDictionary(),
+    };
+
+    /// <summary>
+    /// primary/secondary-token: the token is response-wrapped in wrap_info, or (with a secondary public
+    /// key) returned encrypted in data.token.
+    /// </summary>
+    internal static SecondaryActivationToken ActivationToken(VaultResponse response, string id)
+    {
+        if (response.Root is not { ValueKind: JsonValueKind.Object } root)
+        {
+            throw new VaultResponseException("Vault answered secondary-token with an empty body.");
+        }
+
+        if (root.TryGetProperty("wrap_info", out var wrap) && wrap.ValueKind == JsonValueKind.Object && wrap.GetString("token") is { Length: > 0 } wrapped)
+        {
+            var ttl = TimeSpan.FromSeconds(wrap.GetInt64("ttl") ?? 0);
+            var created = wrap.GetTime("creation_time");
+            ActivationTokenReader.TryRead(wrapped, out var claims);
+            return new SecondaryActivationToken
+            {
+                Id = id,
+                ActivationToken = SecretText.Protect(wrapped),
+                Ttl = ttl,
+                CreationTime = created,
+                ExpiresAt = claims?.ExpiresAt ?? created?.Add(ttl),
+                PrimaryApiAddress = claims?.Address,
+                WrappedAccessor = wrap.GetString("wrapped_accessor"),
+                Address = response.ClusterAddress,
+            };
+        }
+
+        if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.GetString("token") is { Length: > 0 } encrypted)
+        {
+            return new SecondaryActivationToken
+            {
+                Id = id,
+                ActivationToken = SecretText.Protect(encrypted),
+                IsEncrypted = true,
+                Address = response.ClusterAddress,
+            };
+        }
+
+        throw new VaultResponseException("Vault's secondary-token answer has neither wrap_info.token nor data.token.");
+    }
+
+    internal static SecondaryPublicKey PublicKey(VaultResponse response)
+    {
+        var key = response.RequireData().GetString("secondary_public_key");
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new VaultResponseException("Vault's generate-public-key answer has no secondary_public_key.");
+        }
+
+        return new SecondaryPublicKey { PublicKey = key, Address = response.ClusterAddress };
+    }
+
+    /// <summary>generate-operation-token attempt/update answers (fields at the top level or under data).</summary>
+    internal static OperationTokenProgress Progress(VaultResponse response)
+    {
+        var data = response.Data;
+        var encoded = data.GetString("encoded_token");
+        if (string.IsNullOrEmpty(encoded))
+        {
+            encoded = data.GetString("encoded_root_token");
+        }
+
+        var otp = data.GetString("otp");
+        return new OperationTokenProgress
+        {
+            Started = data.GetBoolean("started") ?? false,
+            Nonce = data.GetString("nonce") is { Length: > 0 } nonce ? nonce : null,
+            Progress = (int)(data.GetInt64("progress") ?? 0),
+            Required = (int)(data.GetInt64("required") ?? 0),
+            Complete = data.GetBoolean("complete") ?? false,
+            EncodedToken = string.IsNullOrEmpty(encoded) ? null : SecretText.Protect(encoded),
+            PgpFingerprint = data.GetString("pgp_fingerprint") is { Length: > 0 } fingerprint ? fingerprint : null,
+            Otp = string.IsNullOrEmpty(otp) ? null : SecretText.Protect(otp),
+            OtpLength = data.GetInt64("otp_length") is { } length ? (int)length : null,
+            Address = response.ClusterAddress,
+        };
+    }
+}

@@ -1,0 +1,336 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text.Json;
+using RestSharp;
+
+namespace VaultDr.Client;
+
+/// <summary>
+/// The single HTTP path to Vault: headers, JSON bodies, retries, redirects, timeouts and error mapping.
+/// The Vault token becomes plain text here and nowhere else (through <see cref="SecretText"/>).
+/// </summary>
+internal sealed class VaultClient : IDisposable
+{
+    private const string UserAgent = "VaultDr/0.1 (PowerShell)";
+
+    private readonly VaultDrConnection _connection;
+    private readonly RestClient _rest;
+    private readonly RetryPolicy _retryPolicy;
+
+    internal VaultClient(VaultDrConnection connection, RetryPolicy? retryPolicy = null)
+    {
+        _connection = connection;
+        _retryPolicy = retryPolicy ?? new RetryPolicy(connection.MaxRetries);
+        var options = new RestClientOptions(connection.Address)
+        {
+            FollowRedirects = false,
+            ThrowOnAnyError = false,
+            Timeout = connection.Timeout,
+            UserAgent = UserAgent,
+            // Any HTTP answer is an answer; only transport failures are errors at this level.
+            CalculateResponseStatus = _ => ResponseStatus.Completed,
+            ConfigureMessageHandler = _ => CreateHandler(connection),
+        };
+        _rest = new RestClient(options);
+    }
+
+    internal VaultDrConnection Connection => _connection;
+
+    internal static SocketsHttpHandler CreateHandler(VaultDrConnection connection)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = true,
+            AutomaticDecompression = DecompressionMethods.All,
+            ConnectTimeout = connection.Timeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                RemoteCertificateValidationCallback = CertificateTrust.For(connection),
+            },
+        };
+        if (connection.ClientCertificate is { } certificate)
+        {
+            handler.SslOptions.ClientCertificates = new() { certificate };
+        }
+
+        return handler;
+    }
+
+    public void Dispose() => _rest.Dispose();
+
+    internal VaultResponse Send(VaultRequest request, IVaultCallLog log, CancellationToken cancellationToken) =>
+        SendAsync(request, log, cancellationToken).GetAwaiter().GetResult();
+
+    internal async Task<VaultResponse> SendAsync(VaultRequest request, IVaultCallLog log, CancellationToken cancellationToken)
+    {
+        var secrets = new List<string>();
+        var body = request.BuildBody(secrets);
+        var method = request.Method.Method;
+        var url = new Uri(_connection.Address, "v1/" + request.Path);
+        var redirected = false;
+        var retry = 0;
+        if (body is not null)
+        {
+            log.Debug($"{method} {url} body: {request.DescribeBody()}");
+        }
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var restRequest = new RestRequest(url, ToRestMethod(request.Method));
+            restRequest.AddHeader("X-Vault-Request", "true");
+            if (_connection.Token is { Length: > 0 } token)
+            {
+                var plainToken = SecretText.Reveal(token);
+                secrets.Add(plainToken);
+                restRequest.AddHeader("X-Vault-Token", plainToken);
+            }
+
+            if (body is not null)
+            {
+                restRequest.AddStringBody(body, ContentType.Json);
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            var response = await _rest.ExecuteAsync(restRequest, cancellationToken).ConfigureAwait(false);
+            stopwatch.Stop();
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var failure = Classify(response);
+            var status = (int)response.StatusCode;
+            var elapsed = $"{stopwatch.Elapsed.TotalMilliseconds:0} ms";
+            if (failure == AttemptFailure.None)
+            {
+                log.Verbose($"{method} {url} -> {status} {response.StatusDescription} in {elapsed}");
+                log.Debug($"{method} {url} answer: {Redaction.RedactJson(response.Content)}");
+
+                if (status is 301 or 302 or 307 or 308)
+                {
+                    url = RedirectTarget(url, response, method, redirected);
+                    redirected = true;
+                    log.Verbose($"{method} following redirect to {url.GetLeftPart(UriPartial.Path)}");
+                    continue;
+                }
+
+                if (status is >= 200 and < 300)
+                {
+                    return Parse(response, status, log);
+                }
+
+                if (retry < _retryPolicy.MaxRetries && RetryPolicy.IsRetryable(request.ChangesState, failure, status))
+                {
+                    retry++;
+                    var wait = _retryPolicy.DelayBefore(retry, RetryAfter(response), _connection.Timeout);
+                    log.Verbose($"{method} {url.GetLeftPart(UriPartial.Path)}: {status}; retry {retry} of {_retryPolicy.MaxRetries} in {wait.TotalMilliseconds:0} ms");
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.Path, secrets);
+            }
+
+            log.Verbose($"{method} {url} failed after {elapsed}: {failure}");
+            if (retry < _retryPolicy.MaxRetries && RetryPolicy.IsRetryable(request.ChangesState, failure, 0))
+            {
+                retry++;
+                var wait = _retryPolicy.DelayBefore(retry, null, _connection.Timeout);
+                log.Verbose($"{method} {url.GetLeftPart(UriPartial.Path)}: {failure}; retry {retry} of {_retryPolicy.MaxRetries} in {wait.TotalMilliseconds:0} ms");
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            throw VaultErrorMapping.FromFailure(failure, method, url, _connection.Timeout, Sanitize(response.ErrorException, secrets));
+        }
+    }
+
+    private VaultResponse Parse(RestResponse response, int status, IVaultCallLog log)
+    {
+        if (string.IsNullOrWhiteSpace(response.Content))
+        {
+            return new VaultResponse(status, null, _connection.Address);
+        }
+
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(response.Content);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new VaultResponseException($"Vault answered {status} with a body that is not valid JSON ({e.Message}).");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new VaultResponseException($"Vault answered {status} with JSON that is not an object.");
+        }
+
+        if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
+        {
+            throw new VaultResponseException($"Vault answered {status} but its body lists errors: {Redaction.RedactText(string.Join("; ", errors.EnumerateArray().Select(e => e.ToString())))}");
+        }
+
+        if (root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var warning in warnings.EnumerateArray())
+            {
+                if (warning.ValueKind == JsonValueKind.String && warning.GetString() is { Length: > 0 } text)
+                {
+                    log.Warning($"Vault ({_connection.Name}): {Redaction.RedactText(text)}");
+                }
+            }
+        }
+
+        return new VaultResponse(status, root, _connection.Address);
+    }
+
+    private static Uri RedirectTarget(Uri from, RestResponse response, string method, bool alreadyRedirected)
+    {
+        if (alreadyRedirected)
+        {
+            throw new VaultRedirectException($"{method} {from.GetLeftPart(UriPartial.Path)}: Vault redirected a second time; VaultDr follows at most one redirect.");
+        }
+
+        var location = Header(response, "Location");
+        if (string.IsNullOrEmpty(location) || !Uri.TryCreate(from, location, out var target))
+        {
+            throw new VaultResponseException($"{method} {from.GetLeftPart(UriPartial.Path)}: Vault answered {(int)response.StatusCode} without a usable Location header.");
+        }
+
+        if (from.Scheme == Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new VaultRedirectException(
+                $"{method} {from.GetLeftPart(UriPartial.Path)}: refusing the redirect to {target.GetLeftPart(UriPartial.Path)}, which would send the token without TLS.");
+        }
+
+        if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new VaultRedirectException($"{method} {from.GetLeftPart(UriPartial.Path)}: refusing the redirect to a {target.Scheme} address.");
+        }
+
+        return target;
+    }
+
+    private static AttemptFailure Classify(RestResponse response)
+    {
+        if (response.StatusCode != 0 && response.ResponseStatus == ResponseStatus.Completed)
+        {
+            return AttemptFailure.None;
+        }
+
+        if (response.ResponseStatus == ResponseStatus.TimedOut)
+        {
+            return AttemptFailure.Timeout;
+        }
+
+        for (var e = response.ErrorException; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case TimeoutException:
+                    return AttemptFailure.Timeout;
+                case AuthenticationException:
+                    return AttemptFailure.CertificateRejected;
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
+                    return AttemptFailure.NameResolution;
+                case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } secure:
+                    return HasInner<AuthenticationException>(secure) && CertificateWasRejected(secure) ? AttemptFailure.CertificateRejected : AttemptFailure.TlsHandshake;
+                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } connect:
+                    return HasSocketError(connect, SocketError.ConnectionRefused) ? AttemptFailure.ConnectionRefused : AttemptFailure.ConnectionLost;
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData }:
+                    return AttemptFailure.NameResolution;
+            }
+        }
+
+        return AttemptFailure.ConnectionLost;
+    }
+
+    private static bool HasInner<T>(Exception e)
+        where T : Exception
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is T)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // .NET reports a certificate our callback refused as an AuthenticationException whose message names the callback.
+    private static bool CertificateWasRejected(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AuthenticationException && inner.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasSocketError(Exception e, SocketError error)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException socket && socket.SocketErrorCode == error)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Transport exceptions can quote the request; keep only a redacted message.</summary>
+    private static Exception? Sanitize(Exception? exception, IEnumerable<string> secrets) =>
+        exception is null ? null : new IOException(Redaction.RedactText(exception.Message, secrets));
+
+    private static TimeSpan? RetryAfter(RestResponse response)
+    {
+        var value = Header(response, "Retry-After");
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromSeconds(Math.Max(0, seconds));
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+        {
+            var wait = when - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private static string? Header(RestResponse response, string name) =>
+        response.Headers?.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Value?.ToString()
+        ?? response.ContentHeaders?.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Value?.ToString();
+
+    private static Method ToRestMethod(HttpMethod method) => method.Method switch
+    {
+        "GET" => Method.Get,
+        "POST" => Method.Post,
+        "PUT" => Method.Put,
+        "DELETE" => Method.Delete,
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method.Method, "Unsupported HTTP method."),
+    };
+}

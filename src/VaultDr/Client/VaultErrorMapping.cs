@@ -1,0 +1,89 @@
+using System.Management.Automation;
+using System.Text.Json;
+
+namespace VaultDr.Client;
+
+/// <summary>The one place where HTTP statuses and transport failures become typed exceptions.</summary>
+internal static class VaultErrorMapping
+{
+    internal static (string ErrorId, ErrorCategory Category) ForStatus(int status) => status switch
+    {
+        400 => ("VaultDrInvalidRequest", ErrorCategory.InvalidArgument),
+        401 => ("VaultDrUnauthorized", ErrorCategory.AuthenticationError),
+        403 => ("VaultDrPermissionDenied", ErrorCategory.PermissionDenied),
+        404 => ("VaultDrNotFound", ErrorCategory.ObjectNotFound),
+        405 => ("VaultDrUnsupportedOperation", ErrorCategory.NotImplemented),
+        409 => ("VaultDrConflict", ErrorCategory.InvalidOperation),
+        412 => ("VaultDrIndexStateNotPresent", ErrorCategory.InvalidOperation),
+        429 => ("VaultDrRateLimited", ErrorCategory.ResourceUnavailable),
+        500 => ("VaultDrServerError", ErrorCategory.NotSpecified),
+        501 => ("VaultDrNotImplemented", ErrorCategory.NotImplemented),
+        503 => ("VaultDrUnavailable", ErrorCategory.ResourceUnavailable),
+        _ when status >= 500 => ("VaultDrServerError", ErrorCategory.NotSpecified),
+        _ => ("VaultDrHttpError", ErrorCategory.NotSpecified),
+    };
+
+    internal static VaultApiException FromStatus(int status, string? body, string method, string path, IEnumerable<string> secrets)
+    {
+        var errors = ReadErrors(body).Select(e => Redaction.RedactText(e, secrets)).ToArray();
+        var (id, category) = ForStatus(status);
+        var what = errors.Length > 0 ? string.Join("; ", errors) : "no error text";
+        var message = $"Vault answered {status} to {method} /v1/{path}: {what}";
+        return new VaultApiException(id, category, message, status, method, "/v1/" + path, errors);
+    }
+
+    internal static VaultConnectionException FromFailure(AttemptFailure failure, string method, Uri url, TimeSpan timeout, Exception? cause)
+    {
+        var where = $"{method} {url.GetLeftPart(UriPartial.Path)}";
+        return failure switch
+        {
+            AttemptFailure.ConnectionRefused => new("VaultDrConnectionRefused", $"{where}: the connection was refused. Is Vault running at {url.GetLeftPart(UriPartial.Authority)}?", false, cause),
+            AttemptFailure.NameResolution => new("VaultDrHostNotFound", $"{where}: the host name '{url.Host}' could not be resolved.", false, cause),
+            AttemptFailure.TlsHandshake => new("VaultDrTlsFailure", $"{where}: the TLS handshake failed.", false, cause),
+            AttemptFailure.CertificateRejected => new(
+                "VaultDrCertificateRejected",
+                $"{where}: the server's TLS certificate is not trusted. Pass -CACertificateFile (or set VAULT_CACERT) with the CA that signed it.",
+                false,
+                cause),
+            AttemptFailure.Timeout => new(
+                "VaultDrTimeout",
+                $"{where}: no answer within {timeout.TotalSeconds:0.###} s. The server may still have acted on the request; check its status before trying again.",
+                true,
+                cause),
+            _ => new(
+                "VaultDrConnectionLost",
+                $"{where}: the connection was lost before a complete answer came back. The server may have acted on the request; check its status before trying again.",
+                true,
+                cause),
+        };
+    }
+
+    /// <summary>Vault's <c>errors</c> array, or nothing when the body has none.</summary>
+    internal static IReadOnlyList<string> ReadErrors(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return Array.Empty<string>();
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                document.RootElement.TryGetProperty("errors", out var errors) &&
+                errors.ValueKind == JsonValueKind.Array)
+            {
+                return errors.EnumerateArray()
+                    .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() ?? string.Empty : e.GetRawText())
+                    .Where(e => e.Length > 0)
+                    .ToArray();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page, say): the status code alone has to speak.
+        }
+
+        return Array.Empty<string>();
+    }
+}

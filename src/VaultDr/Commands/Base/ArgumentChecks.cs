@@ -1,0 +1,103 @@
+using System.Security;
+using VaultDr.Client;
+using VaultDr.Tokens;
+
+namespace VaultDr.Commands;
+
+/// <summary>Input checks that can be made before any request is sent.</summary>
+internal static class ArgumentChecks
+{
+    private const int MaxTextLength = 4096;
+
+    /// <summary>Non-blank text without control characters, trimmed.</summary>
+    internal static string Text(string? value, string parameter)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            throw new VaultDrArgumentException($"VaultDrInvalid{parameter}", $"-{parameter} must not be empty or blank.");
+        }
+
+        if (trimmed.Length > MaxTextLength)
+        {
+            throw new VaultDrArgumentException($"VaultDrInvalid{parameter}", $"-{parameter} is {trimmed.Length} characters long; at most {MaxTextLength} are accepted.");
+        }
+
+        if (trimmed.Any(char.IsControl))
+        {
+            throw new VaultDrArgumentException($"VaultDrInvalid{parameter}", $"-{parameter} must not contain control characters.");
+        }
+
+        return trimmed;
+    }
+
+    /// <summary>An absolute http(s) URL, returned as the user wrote it (trimmed).</summary>
+    internal static string? Url(string? value, string parameter)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = Text(value, parameter);
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new VaultDrArgumentException(
+                $"VaultDrInvalid{parameter}",
+                $"-{parameter} must be an absolute https:// (or http://) URL such as https://vault-a.example.com:8201.");
+        }
+
+        return text;
+    }
+
+    internal static SecureString Secret(SecureString? value, string parameter)
+    {
+        if (SecretText.IsEmpty(value))
+        {
+            throw new VaultDrArgumentException($"VaultDrInvalid{parameter}", $"-{parameter} must not be empty.");
+        }
+
+        return value!;
+    }
+
+    /// <summary>
+    /// A response-wrapped activation token is a JWT: refuse one that is malformed or already expired
+    /// (Vault would refuse it too, after the cluster had been asked to change). An encrypted token
+    /// (made for a secondary public key) is not a JWT and is passed through.
+    /// </summary>
+    internal static void ActivationToken(SecureString token, DateTimeOffset now)
+    {
+        var plain = SecretText.Reveal(Secret(token, "ActivationToken")).Trim();
+        if (!plain.StartsWith("eyJ", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        ActivationTokenClaims claims;
+        try
+        {
+            claims = ActivationTokenReader.Read(plain);
+        }
+        catch (TokenFormatException e)
+        {
+            throw new VaultDrArgumentException("VaultDrInvalidActivationToken", $"-ActivationToken looks like a wrapped activation token but cannot be read: {e.Message}");
+        }
+
+        if (claims.ExpiresAt is { } expires && expires <= now)
+        {
+            throw new VaultDrArgumentException(
+                "VaultDrActivationTokenExpired",
+                $"-ActivationToken expired at {expires:u}. Ask the primary for a new one with New-VaultDrSecondaryToken.");
+        }
+    }
+
+    /// <summary>A key share must be hex or base64, as Vault requires.</summary>
+    internal static void KeyShare(SecureString share)
+    {
+        var plain = SecretText.Reveal(Secret(share, "Key"));
+        if (!KeyShareFormat.IsValid(plain))
+        {
+            throw new VaultDrArgumentException("VaultDrInvalidKeyShare", "A key share is not valid hex or base64. Check that it was copied whole.");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Management.Automation;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>
+/// A cmdlet that changes a cluster's replication state and returns nothing unless -PassThru, when it
+/// returns the cluster's DR status after the change.
+/// </summary>
+public abstract class VaultDrChangeCmdlet : VaultDrConnectedCmdlet
+{
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Asks ShouldProcess right before the request, sends it, and honours -PassThru.</summary>
+    internal void Change(VaultDrConnection connection, VaultRequest request, string action)
+    {
+        if (!ShouldChange(connection.ToString(), action))
+        {
+            return;
+        }
+
+        Send(connection, request);
+        if (PassThru)
+        {
+            WriteObject(ReadStatus(connection));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>
+/// Cross-cutting behaviour of every VaultDr cmdlet: Ctrl+C cancels the HTTP call, messages from the
+/// HTTP core reach the pipeline thread, exceptions become ErrorRecords in one place, and confirmation
+/// fails cleanly (never hangs or crashes) in sessions that cannot prompt.
+/// </summary>
+public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    protected CancellationToken CancelToken => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopping.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs asynchronous work off the pipeline thread while relaying its log messages on this thread,
+    /// so -Verbose shows each attempt as it happens and Ctrl+C stops it.
+    /// </summary>
+    internal T Run<T>(Func<IVaultCallLog, CancellationToken, Task<T>> work)
+    {
+        using var queue = new BlockingCollection<(char Kind, string Text)>();
+        var log = new QueuedCallLog(queue);
+        var task = Task.Run(() => work(log, CancelToken), CancelToken);
+        task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        foreach (var (kind, text) in queue.GetConsumingEnumerable())
+        {
+            switch (kind)
+            {
+                case 'V':
+                    WriteVerbose(text);
+                    break;
+                case 'D':
+                    WriteDebug(text);
+                    break;
+                default:
+                    WriteWarning(text);
+                    break;
+            }
+        }
+
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    internal VaultResponse Send(VaultDrConnection connection, VaultRequest request) =>
+        Run((log, cancellationToken) => connection.Client.SendAsync(request, log, cancellationToken));
+
+    /// <summary>The one mapping from a VaultDr exception to an ErrorRecord.</summary>
+    internal static ErrorRecord ToErrorRecord(VaultDrException exception, object? target) =>
+        new(exception, exception.ErrorId, exception.Category, target);
+
+    internal void WriteFailure(VaultDrException exception, object? target) => WriteError(ToErrorRecord(exception, target));
+
+    internal void ThrowFailure(VaultDrException exception, object? target) => ThrowTerminatingError(ToErrorRecord(exception, target));
+
+    /// <summary>Runs a local input check; a failure ends the command before any request is sent.</summary>
+    internal T Checked<T>(Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (VaultDrException e)
+        {
+            ThrowFailure(e, null);
+            throw; // not reached: ThrowFailure always throws
+        }
+    }
+
+    internal void Checked(Action check) => Checked(() =>
+    {
+        check();
+        return true;
+    });
+
+    /// <summary>
+    /// ShouldProcess, except that a session which cannot prompt (pwsh -NonInteractive, a hosted runspace,
+    /// an Azure DevOps agent) gets a clear terminating error instead of a host exception. Nothing has
+    /// been sent when this fails.
+    /// </summary>
+    internal bool ShouldChange(string target, string action)
+    {
+        try
+        {
+            return ShouldProcess(target, action);
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or HostException or NotImplementedException or PSNotImplementedException)
+        {
+            ThrowFailure(
+                new VaultDrOperationException(
+                    "VaultDrConfirmationRequired",
+                    $"'{action}' on {target} needs confirmation, and this session cannot ask for it. Nothing was sent. " +
+                    "Add -Confirm:$false to proceed without asking, or -WhatIf to see what would happen."),
+                target);
+            return false;
+        }
+    }
+
+    private sealed class QueuedCallLog : IVaultCallLog
+    {
+        private readonly BlockingCollection<(char Kind, string Text)> _queue;
+
+        internal QueuedCallLog(BlockingCollection<(char Kind, string Text)> queue) => _queue = queue;
+
+        public void Verbose(string message) => _queue.TryAdd(('V', message));
+
+        public void Debug(string message) => _queue.TryAdd(('D', message));
+
+        public void Warning(string message) => _queue.TryAdd(('W', message));
+    }
+}

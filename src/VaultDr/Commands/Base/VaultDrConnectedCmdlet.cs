@@ -1,0 +1,109 @@
+using System.Management.Automation;
+using System.Security;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>
+/// A cmdlet that calls Vault. It takes either -Connection (from the pipeline too) or -Address / -Token /
+/// -Namespace, which never bind from the pipeline so a piped activation or operation token can never
+/// land in -Token. With neither, the VAULT_* environment decides, as for Vault's own CLI.
+/// </summary>
+public abstract class VaultDrConnectedCmdlet : VaultDrCmdlet
+{
+    internal const string ConnectionSet = "Connection";
+    internal const string AddressSet = "Address";
+
+    private VaultDrConnection? _adHocConnection;
+
+    /// <summary>
+    /// Virtual so that a cmdlet with its own by-value pipeline parameter can re-declare it by property
+    /// name only (one ValueFromPipeline per parameter set).
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ConnectionSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public virtual VaultDrConnection[] Connection { get; set; } = Array.Empty<VaultDrConnection>();
+
+    [Parameter(ParameterSetName = AddressSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Address { get; set; }
+
+    [Parameter(ParameterSetName = AddressSet)]
+    [ValidateNotNull]
+    public SecureString? Token { get; set; }
+
+    [Parameter(ParameterSetName = AddressSet)]
+    public string? Namespace { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var connection in Connections())
+        {
+            WarnOnce(connection);
+            try
+            {
+                ProcessConnection(connection);
+            }
+            catch (VaultDrException e)
+            {
+                WriteFailure(e, connection.Address);
+            }
+        }
+    }
+
+    /// <summary>Does the cmdlet's work against one cluster. VaultDr exceptions become non-terminating errors.</summary>
+    internal abstract void ProcessConnection(VaultDrConnection connection);
+
+    internal IReadOnlyList<VaultDrConnection> Connections()
+    {
+        if (ParameterSetName == ConnectionSet)
+        {
+            return Connection;
+        }
+
+        if (_adHocConnection is null)
+        {
+            try
+            {
+                _adHocConnection = ConnectionFactory.Create(new ConnectionRequest { Address = Address, Token = Token, Namespace = Namespace });
+            }
+            catch (VaultDrException e)
+            {
+                ThrowFailure(e, Address);
+            }
+        }
+
+        return new[] { _adHocConnection! };
+    }
+
+    /// <summary>Reads the cluster's DR status (used by Get-VaultDrStatus and by -PassThru).</summary>
+    internal DrStatus ReadStatus(VaultDrConnection connection)
+    {
+        var response = Send(connection, new VaultRequest(HttpMethod.Get, "sys/replication/dr/status"));
+        return ResponseParsers.Status(response);
+    }
+
+    private void WarnOnce(VaultDrConnection connection)
+    {
+        if (!string.IsNullOrEmpty(connection.Namespace) && connection.TryClaimWarning("namespace"))
+        {
+            WriteWarning($"Namespace '{connection.Namespace}' is ignored for {connection.Name}: DR replication endpoints live in the root namespace, so X-Vault-Namespace is not sent.");
+        }
+
+        if (connection.SkipCertificateCheck && connection.TryClaimWarning("skip-verify"))
+        {
+            WriteWarning($"TLS certificate checks are OFF for {connection.Name}. Anyone on the network path can read the token. Trust the CA with -CACertificateFile instead.");
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _adHocConnection is not null)
+        {
+            _adHocConnection.Client.Dispose();
+            _adHocConnection = null;
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,13 @@
+using System.Management.Automation;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>Demotes a DR primary to a secondary that keeps its data and cluster id (the first step of a planned failover).</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "VaultDrDemote", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(DrStatus))]
+public sealed class InvokeVaultDrDemoteCommand : VaultDrChangeCmdlet
+{
+    internal override void ProcessConnection(VaultDrConnection connection) =>
+        Change(connection, new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/demote"), "Demote the DR primary to a secondary (it stops serving clients)");
+}

@@ -1,0 +1,64 @@
+using System.Management.Automation;
+using System.Security;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>
+/// Promotes a DR secondary to primary. Only one cluster is promoted per call: promoting two at once
+/// would create two primaries (split brain).
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "VaultDrPromote", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(DrStatus))]
+public sealed class InvokeVaultDrPromoteCommand : VaultDrChangeCmdlet
+{
+    private Uri? _promoted;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public SecureString DrOperationToken { get; set; } = new();
+
+    [Parameter]
+    public string? PrimaryClusterAddress { get; set; }
+
+    /// <summary>Sends force=true: promote even if safety checks fail (data not fully replicated may be lost).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing() => PrimaryClusterAddress = Checked(() => ArgumentChecks.Url(PrimaryClusterAddress, nameof(PrimaryClusterAddress)));
+
+    internal override void ProcessConnection(VaultDrConnection connection)
+    {
+        Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
+        if (_promoted is not null && _promoted != connection.Address)
+        {
+            ThrowFailure(
+                new VaultDrOperationException(
+                    "VaultDrPromoteOneClusterOnly",
+                    $"Not promoting {connection}: {_promoted} was already promoted by this command, and two primaries at once risk data loss. Promote one cluster per call."),
+                connection.Address);
+        }
+
+        if (Force)
+        {
+            WriteWarning($"Promoting {connection} with force=true: Vault skips its safety checks, and writes not yet replicated from the old primary may be lost.");
+        }
+
+        var action = Force ? "Promote to DR primary with force=true (safety checks skipped)" : "Promote to DR primary";
+        if (!ShouldChange(connection.ToString(), action))
+        {
+            return;
+        }
+
+        _promoted = connection.Address;
+        Send(
+            connection,
+            new VaultRequest(HttpMethod.Post, "sys/replication/dr/secondary/promote")
+                .With("dr_operation_token", DrOperationToken)
+                .With("primary_cluster_addr", PrimaryClusterAddress)
+                .With("force", Force ? true : null));
+        if (PassThru)
+        {
+            WriteObject(ReadStatus(connection));
+        }
+    }
+}

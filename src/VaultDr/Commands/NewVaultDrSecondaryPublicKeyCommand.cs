@@ -1,0 +1,21 @@
+using System.Management.Automation;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>Makes the secondary generate a key pair so the primary can encrypt its activation token for it.</summary>
+[Cmdlet(VerbsCommon.New, "VaultDrSecondaryPublicKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(SecondaryPublicKey))]
+public sealed class NewVaultDrSecondaryPublicKeyCommand : VaultDrConnectedCmdlet
+{
+    internal override void ProcessConnection(VaultDrConnection connection)
+    {
+        if (!ShouldChange(connection.ToString(), "Generate a DR secondary public key"))
+        {
+            return;
+        }
+
+        var response = Send(connection, new VaultRequest(HttpMethod.Post, "sys/replication/dr/secondary/generate-public-key"));
+        WriteObject(ResponseParsers.PublicKey(response));
+    }
+}

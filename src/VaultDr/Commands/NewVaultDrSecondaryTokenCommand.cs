@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>Asks the primary for a DR secondary activation token.</summary>
+[Cmdlet(VerbsCommon.New, "VaultDrSecondaryToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(SecondaryActivationToken))]
+[OutputType(typeof(string))]
+public sealed class NewVaultDrSecondaryTokenCommand : VaultDrConnectedCmdlet
+{
+    /// <summary>Opaque, unique name for the secondary (e.g. us-east); Revoke-VaultDrSecondary takes it.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    public string Id { get; set; } = string.Empty;
+
+    [Parameter]
+    [VaultDurationTransformation]
+    public VaultDuration Ttl { get; set; } = new(TimeSpan.FromMinutes(30));
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("PublicKey")]
+    public string? SecondaryPublicKey { get; set; }
+
+    [Parameter]
+    public SwitchParameter AsPlainText { get; set; }
+
+    protected override void BeginProcessing() => Id = Checked(() => ArgumentChecks.Text(Id, nameof(Id)));
+
+    internal override void ProcessConnection(VaultDrConnection connection)
+    {
+        var publicKey = SecondaryPublicKey is null ? null : Checked(() => ArgumentChecks.Text(SecondaryPublicKey, nameof(SecondaryPublicKey)));
+        if (!ShouldChange(connection.ToString(), $"Create DR secondary activation token '{Id}' (valid {Ttl})"))
+        {
+            return;
+        }
+
+        var response = Send(
+            connection,
+            new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/secondary-token")
+                .With("id", Id)
+                .With("ttl", Ttl.ToVaultString())
+                .With("secondary_public_key", publicKey));
+        var token = ResponseParsers.ActivationToken(response, Id);
+        WriteObject(AsPlainText ? SecretText.Reveal(token.ActivationToken) : token);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Management.Automation;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>Cuts a DR secondary off the primary at once; it needs a new activation token to return.</summary>
+[Cmdlet(VerbsSecurity.Revoke, "VaultDrSecondary", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(DrStatus))]
+public sealed class RevokeVaultDrSecondaryCommand : VaultDrChangeCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    public string Id { get; set; } = string.Empty;
+
+    protected override void BeginProcessing() => Id = Checked(() => ArgumentChecks.Text(Id, nameof(Id)));
+
+    internal override void ProcessConnection(VaultDrConnection connection) =>
+        Change(
+            connection,
+            new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/revoke-secondary").With("id", Id),
+            $"Revoke DR secondary '{Id}' (it is disconnected immediately)");
+}

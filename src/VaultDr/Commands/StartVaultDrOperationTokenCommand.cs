@@ -1,0 +1,25 @@
+using System.Management.Automation;
+
+namespace VaultDr.Commands;
+
+/// <summary>Starts a DR operation token generation attempt on a DR secondary.</summary>
+[Cmdlet(VerbsLifecycle.Start, "VaultDrOperationToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(OperationTokenProgress))]
+public sealed class StartVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
+{
+    /// <summary>Base64 PGP public key: the finished token comes back encrypted for it instead of OTP-encoded.</summary>
+    [Parameter]
+    public string? PgpKey { get; set; }
+
+    protected override void BeginProcessing() => PgpKey = PgpKey is null ? null : Checked(() => ArgumentChecks.Text(PgpKey, nameof(PgpKey)));
+
+    internal override void ProcessConnection(VaultDrConnection connection)
+    {
+        if (!ShouldChange(connection.ToString(), "Start a DR operation token generation attempt"))
+        {
+            return;
+        }
+
+        WriteObject(OperationTokenCalls.Start(this, connection, PgpKey));
+    }
+}

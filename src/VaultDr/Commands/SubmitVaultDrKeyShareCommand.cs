@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using System.Security;
+
+namespace VaultDr.Commands;
+
+/// <summary>Gives one unseal (or recovery) key share to the DR operation token generation attempt.</summary>
+[Cmdlet(VerbsLifecycle.Submit, "VaultDrKeyShare", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(OperationTokenProgress))]
+public sealed class SubmitVaultDrKeyShareCommand : VaultDrConnectedCmdlet
+{
+    private readonly Dictionary<Uri, string> _nonces = new();
+
+    /// <summary>Key shares come by value from the pipeline, so -Connection binds by property name only.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ConnectionSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public override VaultDrConnection[] Connection { get; set; } = Array.Empty<VaultDrConnection>();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public SecureString Key { get; set; } = new();
+
+    /// <summary>The attempt's nonce. When left out, the current attempt's nonce is read from Vault once.</summary>
+    [Parameter]
+    public string? Nonce { get; set; }
+
+    protected override void BeginProcessing() => Nonce = Nonce is null ? null : Checked(() => ArgumentChecks.Text(Nonce, nameof(Nonce)));
+
+    internal override void ProcessConnection(VaultDrConnection connection)
+    {
+        Checked(() => ArgumentChecks.KeyShare(Key));
+        if (!ShouldChange(connection.ToString(), "Submit a key share to the DR operation token attempt"))
+        {
+            return;
+        }
+
+        var nonce = Nonce ?? CurrentNonce(connection);
+        WriteObject(OperationTokenCalls.Submit(this, connection, Key, nonce));
+    }
+
+    private string CurrentNonce(VaultDrConnection connection)
+    {
+        if (_nonces.TryGetValue(connection.Address, out var known))
+        {
+            return known;
+        }
+
+        var progress = OperationTokenCalls.ReadProgress(this, connection);
+        if (!progress.Started || progress.Nonce is null)
+        {
+            throw new VaultDrOperationException(
+                "VaultDrNoOperationTokenAttempt",
+                $"No DR operation token generation is in progress on {connection}. Start one with Start-VaultDrOperationToken.");
+        }
+
+        _nonces[connection.Address] = progress.Nonce;
+        return progress.Nonce;
+    }
+}

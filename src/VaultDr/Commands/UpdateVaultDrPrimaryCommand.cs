@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using System.Security;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>
+/// Points a DR secondary at a (new) primary without wiping it, or with -ClearPrimary makes it forget
+/// its primary so it stops trying to reconnect.
+/// </summary>
+[Cmdlet(VerbsData.Update, "VaultDrPrimary", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(DrStatus))]
+public sealed class UpdateVaultDrPrimaryCommand : VaultDrChangeCmdlet
+{
+    [Parameter(Mandatory = true)]
+    public SecureString DrOperationToken { get; set; } = new();
+
+    /// <summary>From New-VaultDrSecondaryToken on the new primary; binds from its output by property name.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SecureString? ActivationToken { get; set; }
+
+    /// <summary>Sends an empty token: the cluster stays a secondary but forgets its primary.</summary>
+    [Parameter]
+    public SwitchParameter ClearPrimary { get; set; }
+
+    [Parameter]
+    public string? PrimaryApiAddress { get; set; }
+
+    [Parameter]
+    public string? CAFile { get; set; }
+
+    [Parameter]
+    public string? CAPath { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        PrimaryApiAddress = Checked(() => ArgumentChecks.Url(PrimaryApiAddress, nameof(PrimaryApiAddress)));
+        CAFile = CAFile is null ? null : Checked(() => ArgumentChecks.Text(CAFile, nameof(CAFile)));
+        CAPath = CAPath is null ? null : Checked(() => ArgumentChecks.Text(CAPath, nameof(CAPath)));
+    }
+
+    internal override void ProcessConnection(VaultDrConnection connection)
+    {
+        Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
+        var hasToken = !SecretText.IsEmpty(ActivationToken);
+        if (hasToken == ClearPrimary.IsPresent)
+        {
+            ThrowFailure(
+                new VaultDrArgumentException(
+                    "VaultDrActivationTokenOrClearPrimary",
+                    "Give exactly one of -ActivationToken (point the secondary at a new primary) or -ClearPrimary (make it forget its primary)."),
+                connection.Address);
+        }
+
+        if (hasToken)
+        {
+            Checked(() => ArgumentChecks.ActivationToken(ActivationToken!, DateTimeOffset.UtcNow));
+        }
+
+        var request = new VaultRequest(HttpMethod.Post, "sys/replication/dr/secondary/update-primary")
+            .With("dr_operation_token", DrOperationToken)
+            .With("token", hasToken ? ActivationToken : string.Empty)
+            .With("primary_api_addr", PrimaryApiAddress)
+            .With("ca_file", CAFile)
+            .With("ca_path", CAPath);
+        Change(
+            connection,
+            request,
+            hasToken ? "Point this DR secondary at a new primary (data is kept)" : "Clear this DR secondary's primary (it stops reconnecting)");
+    }
+}

@@ -1,0 +1,91 @@
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using VaultDr.Client;
+
+namespace VaultDr;
+
+/// <summary>
+/// Where and how to reach one Vault cluster. Made by New-VaultDrConnection (or from VAULT_* defaults)
+/// and passed to every cmdlet with -Connection. Each connection owns its own HTTP client, so two
+/// connections (or two runspaces) never share state by accident.
+/// </summary>
+public sealed class VaultDrConnection
+{
+    private readonly Lazy<VaultClient> _client;
+    private readonly X509Certificate2Collection _trustedRoots;
+    private readonly HashSet<string> _warningsGiven = new(StringComparer.Ordinal);
+
+    internal VaultDrConnection(
+        string name,
+        Uri address,
+        SecureString? token,
+        string? vaultNamespace,
+        string? caCertificateFile,
+        string? caCertificatePath,
+        X509Certificate2Collection trustedRoots,
+        X509Certificate2? clientCertificate,
+        bool skipCertificateCheck,
+        string? tlsServerName,
+        TimeSpan timeout,
+        int maxRetries)
+    {
+        Name = name;
+        Address = address;
+        Token = token;
+        Namespace = vaultNamespace;
+        CACertificateFile = caCertificateFile;
+        CACertificatePath = caCertificatePath;
+        _trustedRoots = trustedRoots;
+        ClientCertificate = clientCertificate;
+        SkipCertificateCheck = skipCertificateCheck;
+        TlsServerName = tlsServerName;
+        Timeout = timeout;
+        MaxRetries = maxRetries;
+        _client = new Lazy<VaultClient>(() => new VaultClient(this), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public string Name { get; }
+
+    /// <summary>The cluster's API address, e.g. https://vault-a.example.com:8200/.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Whether a Vault token will be sent (the token itself is never shown).</summary>
+    public bool HasToken => Token is { Length: > 0 };
+
+    /// <summary>
+    /// Kept for non-replication calls only: replication endpoints live in the root namespace,
+    /// so X-Vault-Namespace is never sent on them.
+    /// </summary>
+    public string? Namespace { get; }
+
+    public string? CACertificateFile { get; }
+
+    public string? CACertificatePath { get; }
+
+    public X509Certificate2? ClientCertificate { get; }
+
+    public bool SkipCertificateCheck { get; }
+
+    public string? TlsServerName { get; }
+
+    public TimeSpan Timeout { get; }
+
+    public int MaxRetries { get; }
+
+    internal SecureString? Token { get; }
+
+    internal X509Certificate2Collection TrustedRoots => _trustedRoots;
+
+    internal VaultClient Client => _client.Value;
+
+    /// <summary>True the first time a warning is claimed, so each warning is written once per connection.</summary>
+    internal bool TryClaimWarning(string warning)
+    {
+        lock (_warningsGiven)
+        {
+            return _warningsGiven.Add(warning);
+        }
+    }
+
+    public override string ToString() => $"{Name} ({Address.GetLeftPart(UriPartial.Authority)})";
+}

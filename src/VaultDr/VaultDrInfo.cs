@@ -1,6 +1,0 @@
-namespace VaultDr;
-
-internal static class VaultDrInfo
-{
-    internal const string ModuleName = "VaultDr";
-}
