@@ -87,5 +87,6 @@ public sealed class VaultDrConnection
         }
     }
 
-    public override string ToString() => $"{Name} ({Address.GetLeftPart(UriPartial.Authority)})";
+    public override string ToString() =>
+        Name == Address.Authority ? Address.GetLeftPart(UriPartial.Authority) : $"{Name} ({Address.GetLeftPart(UriPartial.Authority)})";
 }

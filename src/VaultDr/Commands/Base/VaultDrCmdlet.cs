@@ -33,6 +33,31 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
+    /// With -Debug, PowerShell turns verbose and warning messages of compiled cmdlets into Inquire: it
+    /// writes the message, then prompts. A session that cannot prompt (pwsh -NonInteractive, a pipeline
+    /// agent) throws there, after the message is out; VaultDr keeps going instead of failing the call.
+    /// </summary>
+    public new void WriteVerbose(string text) => WithoutPrompt(() => base.WriteVerbose(text));
+
+    /// <inheritdoc cref="WriteVerbose(string)"/>
+    public new void WriteWarning(string text) => WithoutPrompt(() => base.WriteWarning(text));
+
+    /// <inheritdoc cref="WriteVerbose(string)"/>
+    public new void WriteDebug(string text) => WithoutPrompt(() => base.WriteDebug(text));
+
+    private static void WithoutPrompt(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or HostException)
+        {
+            // The message was written; only the prompt that follows it was impossible.
+        }
+    }
+
+    /// <summary>
     /// Runs asynchronous work off the pipeline thread while relaying its log messages on this thread,
     /// so -Verbose shows each attempt as it happens and Ctrl+C stops it.
     /// </summary>
