@@ -98,10 +98,66 @@ function Invoke-Test {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Package {
+    if (-not (Test-Path (Join-Path $ModuleOut 'VaultDr.psd1'))) { Invoke-Build }
+    Write-Host '==> Package'
+    $manifest = Import-PowerShellDataFile (Join-Path $ModuleOut 'VaultDr.psd1')
+    $psData = $manifest.PrivateData.PSData
+    $version = $manifest.ModuleVersion
+    $tags = @('PSModule', 'PSEdition_Core') + $psData.Tags + ($manifest.CmdletsToExport | ForEach-Object { "PSCmdlet_$_"; "PSCommand_$_" })
+    $escape = { param($text) [System.Security.SecurityElement]::Escape([string]$text) }
+    $nuspec = @"
+<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
+  <metadata>
+    <id>VaultDr</id>
+    <version>$version</version>
+    <authors>$(& $escape $manifest.Author)</authors>
+    <owners>$(& $escape $manifest.CompanyName)</owners>
+    <requireLicenseAcceptance>false</requireLicenseAcceptance>
+    <license type="expression">Apache-2.0</license>
+    <projectUrl>$(& $escape $psData.ProjectUri)</projectUrl>
+    <description>$(& $escape $manifest.Description)</description>
+    <releaseNotes>$(& $escape $psData.ReleaseNotes)</releaseNotes>
+    <copyright>$(& $escape $manifest.Copyright)</copyright>
+    <tags>$(& $escape (($tags | Select-Object -Unique) -join ' '))</tags>
+  </metadata>
+</package>
+"@
+    $package = Join-Path $Out "VaultDr.$version.nupkg"
+    Remove-Item -Force -ErrorAction Ignore $package
+    Add-Type -AssemblyName System.IO.Compression
+    $zip = [System.IO.Compression.ZipFile]::Open($package, [System.IO.Compression.ZipArchiveMode]::Create)
+    try {
+        function Add-Entry([string] $Name, [string] $Text) {
+            $writer = [System.IO.StreamWriter]::new($zip.CreateEntry($Name).Open(), [System.Text.UTF8Encoding]::new($false))
+            try { $writer.Write($Text) } finally { $writer.Dispose() }
+        }
+        Add-Entry 'VaultDr.nuspec' $nuspec
+        Add-Entry '[Content_Types].xml' '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="psd1" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="ps1xml" ContentType="application/octet" /><Default Extension="xml" ContentType="application/octet" /><Default Extension="txt" ContentType="application/octet" /></Types>'
+        Add-Entry '_rels/.rels' '<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/VaultDr.nuspec" Id="R1" /></Relationships>'
+        foreach ($file in Get-ChildItem -Path $ModuleOut -Recurse -File) {
+            $relative = [System.IO.Path]::GetRelativePath($ModuleOut, $file.FullName).Replace('\', '/')
+            [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile($zip, $file.FullName, $relative) | Out-Null
+        }
+    }
+    finally { $zip.Dispose() }
+    Write-Host "    $package"
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Write-Host '==> Demo'
+    Write-Host '    The demo walks a DR lifecycle against the VaultDr lab (local Vault emulator), which is not built yet.'
+    Write-Host '    Until then: Import-Module ./out/VaultDr/VaultDr.psd1; Get-Command -Module VaultDr'
+}
+
 foreach ($step in $Task) {
     switch ($step) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
+        'Demo' { Invoke-Demo }
         default { throw "Task '$step' is not available yet." }
     }
 }
