@@ -73,7 +73,17 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
         }
 
         var started = OperationTokenCalls.Start(this, connection, PgpKey);
-        if (started.Nonce is null || (PgpKey is null && started.Otp is null))
+        var otp = started.Otp;
+        if (PgpKey is null && otp is null && started.OtpLength is null or 0)
+        {
+            // Vault before 1.0 makes no OTP of its own: it wants the caller's, 16 random bytes in base64.
+            WriteVerbose($"{connection} did not make an OTP (Vault before 1.0); starting again with one of VaultDr's own.");
+            OperationTokenCalls.Cancel(this, connection);
+            otp = LegacyOtp.Create();
+            started = OperationTokenCalls.Start(this, connection, null, otp);
+        }
+
+        if (started.Nonce is null || (PgpKey is null && otp is null))
         {
             CancelQuietly(connection);
             throw new VaultResponseException("Vault started the attempt but did not return its nonce and OTP; the attempt was cancelled.");
@@ -91,7 +101,7 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
 
         var token = PgpKey is not null
             ? new OperationToken { EncodedToken = progress.EncodedToken, PgpFingerprint = progress.PgpFingerprint, Address = connection.Address }
-            : new OperationToken { DrOperationToken = Decode(progress.EncodedToken, started.Otp!), Address = connection.Address };
+            : new OperationToken { DrOperationToken = Decode(progress.EncodedToken, otp!), Address = connection.Address };
         WriteWarning($"DR operation tokens do not expire. Delete this one with Revoke-VaultDrOperationToken when the operation on {connection.Name} is done.");
         WriteObject(AsPlainText ? SecretText.Reveal(token.DrOperationToken ?? token.EncodedToken!) : token);
     }

@@ -249,6 +249,31 @@ public sealed class CmdletTests : IDisposable
     }
 
     [Fact]
+    public void NewOperationToken_LegacyVaultWithoutServerOtp_RestartsWithItsOwnOtpAndDecodesAUuid()
+    {
+        const string attempt = "/v1/sys/replication/dr/secondary/generate-operation-token/attempt";
+        var encodedBytes = Enumerable.Range(1, 16).Select(i => (byte)(i * 13)).ToArray();
+        _vault.Respond("GET", attempt, 200, """{"started":false,"progress":0,"required":1,"complete":false}""");
+        _vault.Respond("PUT", attempt, 200, """{"started":true,"nonce":"n-old","progress":0,"required":1,"otp_length":0,"complete":false}""", times: 1);
+        _vault.Respond("DELETE", attempt, 204);
+        _vault.Respond("PUT", attempt, 200, """{"started":true,"nonce":"n-legacy","progress":0,"required":1,"otp_length":0,"complete":false}""", times: 1);
+        _vault.Respond("PUT", "/v1/sys/replication/dr/secondary/generate-operation-token/update", 200,
+            $$"""{"started":true,"nonce":"n-legacy","progress":1,"required":1,"complete":true,"encoded_token":"{{Convert.ToBase64String(encodedBytes)}}"}""");
+        _ps.Set("share", Secure("aabbccdd"));
+
+        var result = (OperationToken)Assert.Single(_ps.Run("New-VaultDrOperationToken -Connection $c -KeyShare $share")).BaseObject;
+
+        Assert.Equal(new[] { "GET", "PUT", "DELETE", "PUT", "PUT" }, _vault.Requests.Select(r => r.Method));
+        Assert.Equal("{}", _vault.Requests[1].Body);
+        var otp = Convert.FromBase64String(_vault.Requests[3].JsonString("otp")!);
+        Assert.Equal(16, otp.Length);
+        Assert.Equal("n-legacy", _vault.Requests[4].JsonString("nonce"));
+        var xored = encodedBytes.Zip(otp, (a, b) => (byte)(a ^ b)).ToArray();
+        var expected = Convert.ToHexString(xored).ToLowerInvariant().Insert(20, "-").Insert(16, "-").Insert(12, "-").Insert(8, "-");
+        Assert.Equal(expected, new NetworkCredential(string.Empty, result.DrOperationToken).Password);
+    }
+
+    [Fact]
     public void NewOperationToken_TooFewShares_CancelsTheAttempt()
     {
         const string attempt = "/v1/sys/replication/dr/secondary/generate-operation-token/attempt";

@@ -12,9 +12,12 @@ internal static class OperationTokenCalls
     internal static OperationTokenProgress ReadProgress(VaultDrCmdlet cmdlet, VaultDrConnection connection) =>
         ResponseParsers.Progress(cmdlet.Send(connection, new VaultRequest(HttpMethod.Get, AttemptPath)));
 
-    /// <summary>Starts an attempt. Without a PGP key Vault makes the OTP and shows it in this answer only.</summary>
-    internal static OperationTokenProgress Start(VaultDrCmdlet cmdlet, VaultDrConnection connection, string? pgpKey) =>
-        ResponseParsers.Progress(cmdlet.Send(connection, new VaultRequest(HttpMethod.Put, AttemptPath).With("pgp_key", pgpKey)));
+    /// <summary>
+    /// Starts an attempt. Without a PGP key, modern Vault makes the OTP and shows it in this answer only;
+    /// Vault before 1.0 needs the caller's own <paramref name="legacyOtp"/> instead.
+    /// </summary>
+    internal static OperationTokenProgress Start(VaultDrCmdlet cmdlet, VaultDrConnection connection, string? pgpKey, SecureString? legacyOtp = null) =>
+        ResponseParsers.Progress(cmdlet.Send(connection, new VaultRequest(HttpMethod.Put, AttemptPath).With("pgp_key", pgpKey).With("otp", legacyOtp)));
 
     internal static void Cancel(VaultDrCmdlet cmdlet, VaultDrConnection connection) =>
         cmdlet.Send(connection, new VaultRequest(HttpMethod.Delete, AttemptPath));
