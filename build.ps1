@@ -71,14 +71,19 @@ function Invoke-Test {
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
 
     Write-Host '==> xunit'
-    $trxName = 'xunit.trx'
-    Remove-Item -Force -ErrorAction Ignore (Join-Path $ResultsDir $trxName)
-    dotnet test (Join-Path $Root 'tests/VaultDr.Tests/VaultDr.Tests.csproj') -c $Configuration --nologo `
-        --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $ResultsDir
-    $xunitExit = $LASTEXITCODE
-    $trxPath = Join-Path $ResultsDir $trxName
-    $xunit = if (Test-Path $trxPath) { Get-TrxCounts $trxPath } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
-    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }
+    $xunit = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    foreach ($project in 'VaultDr.Tests', 'VaultDr.Lab.Tests') {
+        $trxName = "$project.trx"
+        $trxPath = Join-Path $ResultsDir $trxName
+        Remove-Item -Force -ErrorAction Ignore $trxPath
+        dotnet test (Join-Path $Root "tests/$project/$project.csproj") -c $Configuration --nologo `
+            --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $ResultsDir
+        $exit = $LASTEXITCODE
+        $counts = if (Test-Path $trxPath) { Get-TrxCounts $trxPath } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+        if ($exit -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+        $xunit.Passed += $counts.Passed
+        $xunit.Failed += $counts.Failed
+    }
 
     Write-Host '==> Pester'
     Invoke-Native 'Pester download' { dotnet restore (Join-Path $Root 'build/Pester.proj') --nologo -v quiet }

@@ -1,0 +1,2 @@
+// Placeholder entry point until Hosting/ lands; replaced by the hosting work.
+return 0;
