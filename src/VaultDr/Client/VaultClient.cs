@@ -74,7 +74,7 @@ internal sealed class VaultClient : IDisposable
         var secrets = new List<string>();
         var body = request.BuildBody(secrets);
         var method = request.Method.Method;
-        var url = new Uri(_connection.Address, "v1/" + request.Path);
+        var url = new Uri(_connection.Address, request.UrlPath);
         var redirected = false;
         var retry = 0;
         if (body is not null)
@@ -134,7 +134,7 @@ internal sealed class VaultClient : IDisposable
                     continue;
                 }
 
-                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.Path, secrets);
+                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets);
             }
 
             log.Verbose($"{method} {url} failed after {elapsed}: {failure}");

@@ -28,8 +28,8 @@ internal static class VaultErrorMapping
         var errors = ReadErrors(body).Select(e => Redaction.RedactText(e, secrets)).ToArray();
         var (id, category) = ForStatus(status);
         var what = errors.Length > 0 ? string.Join("; ", errors) : "no error text";
-        var message = $"Vault answered {status} to {method} /v1/{path}: {what}";
-        return new VaultApiException(id, category, message, status, method, "/v1/" + path, errors);
+        var message = $"Vault answered {status} to {method} /{path}: {what}";
+        return new VaultApiException(id, category, message, status, method, "/" + path, errors);
     }
 
     internal static VaultConnectionException FromFailure(AttemptFailure failure, string method, Uri url, TimeSpan timeout, Exception? cause)
@@ -77,6 +77,15 @@ internal static class VaultErrorMapping
                     .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() ?? string.Empty : e.GetRawText())
                     .Where(e => e.Length > 0)
                     .ToArray();
+            }
+
+            // The lab's control API answers {"error":"..."}.
+            if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                document.RootElement.TryGetProperty("error", out var error) &&
+                error.ValueKind == JsonValueKind.String &&
+                error.GetString() is { Length: > 0 } text)
+            {
+                return new[] { text };
             }
         }
         catch (JsonException)

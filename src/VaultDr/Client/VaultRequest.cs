@@ -10,15 +10,27 @@ internal sealed class VaultRequest
     private readonly List<KeyValuePair<string, object>> _fields = new();
 
     public VaultRequest(HttpMethod method, string path)
+        : this(method, path, underApi: true)
+    {
+    }
+
+    private VaultRequest(HttpMethod method, string path, bool underApi)
     {
         Method = method;
         Path = path.TrimStart('/');
+        UrlPath = underApi ? "v1/" + Path : Path;
     }
+
+    /// <summary>A call to the lab's control API, which is not under /v1/.</summary>
+    public static VaultRequest LabControl(HttpMethod method, string path) => new(method, path, underApi: false);
 
     public HttpMethod Method { get; }
 
     /// <summary>Path below /v1/, e.g. <c>sys/replication/dr/status</c>.</summary>
     public string Path { get; }
+
+    /// <summary>The path relative to the server's address, e.g. <c>v1/sys/replication/dr/status</c>.</summary>
+    public string UrlPath { get; }
 
     public bool ChangesState => Method != HttpMethod.Get;
 

@@ -1,0 +1,26 @@
+using System.Management.Automation;
+
+namespace VaultDr.Commands;
+
+/// <summary>Removes every injected fault and partition and all latency from a lab.</summary>
+[Cmdlet(VerbsCommon.Clear, "VaultDrLabFault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+public sealed class ClearVaultDrLabFaultCommand : VaultDrLabCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public VaultDrLab Lab { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldChange($"lab process {Lab.ProcessId}", "Clear all faults, partitions and latency"))
+        {
+            return;
+        }
+
+        Control(Lab, HttpMethod.Delete, "lab/faults");
+        Control(Lab, HttpMethod.Delete, "lab/partitions");
+        foreach (var cluster in Lab.Clusters)
+        {
+            Control(Lab, HttpMethod.Post, ClusterPath(cluster, "latency"), ("ms", 0));
+        }
+    }
+}

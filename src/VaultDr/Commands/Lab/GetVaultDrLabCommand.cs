@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using VaultDr.Lab;
+
+namespace VaultDr.Commands;
+
+/// <summary>Lists the labs this session started that are still running.</summary>
+[Cmdlet(VerbsCommon.Get, "VaultDrLab")]
+[OutputType(typeof(VaultDrLab))]
+public sealed class GetVaultDrLabCommand : VaultDrCmdlet
+{
+    protected override void ProcessRecord()
+    {
+        foreach (var lab in LabRegistry.Mine())
+        {
+            if (lab.HasExited)
+            {
+                LabRegistry.Remove(lab);
+            }
+            else
+            {
+                WriteObject(lab);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Collections;
+using System.Management.Automation;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>Reads a key-value secret (KV version 1 at secret/) written with Set-VaultDrLabSecret.</summary>
+[Cmdlet(VerbsCommon.Get, "VaultDrLabSecret", DefaultParameterSetName = AddressSet)]
+[OutputType(typeof(Hashtable))]
+public sealed class GetVaultDrLabSecretCommand : VaultDrConnectedCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    public string Path { get; set; } = string.Empty;
+
+    protected override void BeginProcessing() => Path = Checked(() => ArgumentChecks.Text(Path, nameof(Path)).Trim('/'));
+
+    internal override void ProcessConnection(VaultDrConnection connection)
+    {
+        var data = Send(connection, new VaultRequest(HttpMethod.Get, "secret/" + Path)).RequireData();
+        var result = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in data.ToDictionary())
+        {
+            result[key] = value;
+        }
+
+        WriteObject(result);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>Puts a standby node in front of a lab cluster: it answers every request with 307 to the active node.</summary>
+[Cmdlet(VerbsCommon.New, "VaultDrLabStandby", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(VaultDrConnection))]
+public sealed class NewVaultDrLabStandbyCommand : VaultDrLabCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public LabCluster Cluster { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldChange(Cluster.ToString(), "Open a standby listener that redirects to the active node"))
+        {
+            return;
+        }
+
+        var response = Control(Cluster.Lab, HttpMethod.Post, ClusterPath(Cluster, "standby"));
+        var address = response.Data.GetString("address") ?? throw new VaultResponseException("The lab did not return the standby's address.");
+        WriteObject(ConnectionFactory.Create(
+            new ConnectionRequest { Name = Cluster.Name + "-standby", Address = address, Token = Cluster.RootToken, CACertificateFile = Cluster.CACertificateFile },
+            _ => null,
+            null));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Management.Automation;
+
+namespace VaultDr.Commands;
+
+/// <summary>Makes the next -Count matching requests to a lab cluster fail: an HTTP status, a dropped connection, or a delay.</summary>
+[Cmdlet(VerbsCommon.Set, "VaultDrLabFault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = StatusSet)]
+public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
+{
+    private const string StatusSet = "Status";
+    private const string DropSet = "Drop";
+    private const string DropAfterHeadersSet = "DropAfterHeaders";
+    private const string DelaySet = "Delay";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public LabCluster[] Cluster { get; set; } = Array.Empty<LabCluster>();
+
+    /// <summary>The request path, e.g. /v1/sys/replication/dr/status; a trailing * matches a prefix; * matches all.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "*";
+
+    [Parameter]
+    [ValidateSet("*", "GET", "POST", "PUT", "DELETE")]
+    public string Method { get; set; } = "*";
+
+    [Parameter(Mandatory = true, ParameterSetName = StatusSet)]
+    [ValidateRange(400, 599)]
+    public int StatusCode { get; set; }
+
+    [Parameter(ParameterSetName = StatusSet)]
+    [ValidateRange(0, 3600)]
+    public int RetryAfterSec { get; set; } = -1;
+
+    /// <summary>Close the connection after reading the request, without answering.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DropSet)]
+    public SwitchParameter Drop { get; set; }
+
+    /// <summary>Send the headers of a 200, then close the connection mid-answer.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DropAfterHeadersSet)]
+    public SwitchParameter DropAfterHeaders { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = DelaySet)]
+    [ValidateRange(1, 600000)]
+    public int DelayMs { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 1000000)]
+    public int Count { get; set; } = 1;
+
+    protected override void ProcessRecord()
+    {
+        var kind = ParameterSetName switch
+        {
+            DropSet => "drop",
+            DropAfterHeadersSet => "drop-after-headers",
+            DelaySet => "delay",
+            _ => "status",
+        };
+        foreach (var cluster in Cluster)
+        {
+            if (!ShouldChange(cluster.ToString(), $"Inject a '{kind}' fault on {Method} {Path} for the next {Count} request(s)"))
+            {
+                continue;
+            }
+
+            Control(
+                cluster.Lab,
+                HttpMethod.Post,
+                "lab/faults",
+                ("cluster", cluster.Name),
+                ("method", Method),
+                ("path", Path),
+                ("kind", kind),
+                ("status", kind == "status" ? StatusCode : null),
+                ("retryAfterSec", RetryAfterSec >= 0 ? RetryAfterSec : null),
+                ("delayMs", kind == "delay" ? DelayMs : null),
+                ("count", Count));
+        }
+    }
+}

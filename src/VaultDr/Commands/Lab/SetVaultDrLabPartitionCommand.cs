@@ -1,0 +1,22 @@
+using System.Management.Automation;
+
+namespace VaultDr.Commands;
+
+/// <summary>Cuts replication traffic between two lab clusters (clients can still reach both).</summary>
+[Cmdlet(VerbsCommon.Set, "VaultDrLabPartition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+public sealed class SetVaultDrLabPartitionCommand : VaultDrLabCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    public LabCluster Cluster { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 1)]
+    public LabCluster Peer { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        if (ShouldChange($"{Cluster.Name} <-> {Peer.Name}", "Partition the two lab clusters"))
+        {
+            Control(Cluster.Lab, HttpMethod.Post, "lab/partitions", ("a", Cluster.Name), ("b", Peer.Name));
+        }
+    }
+}

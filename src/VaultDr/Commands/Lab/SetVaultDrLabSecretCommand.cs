@@ -1,0 +1,36 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using VaultDr.Client;
+
+namespace VaultDr.Commands;
+
+/// <summary>Writes a key-value secret (KV version 1 at secret/) so replication has something to carry.</summary>
+[Cmdlet(VerbsCommon.Set, "VaultDrLabSecret", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = AddressSet)]
+public sealed class SetVaultDrLabSecretCommand : VaultDrConnectedCmdlet
+{
+    /// <summary>Path below secret/, e.g. app/db.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    public string Path { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, Position = 1)]
+    public Hashtable Data { get; set; } = new();
+
+    protected override void BeginProcessing() => Path = Checked(() => ArgumentChecks.Text(Path, nameof(Path)).Trim('/'));
+
+    internal override void ProcessConnection(VaultDrConnection connection)
+    {
+        if (!ShouldChange(connection.ToString(), $"Write secret/{Path}"))
+        {
+            return;
+        }
+
+        var request = new VaultRequest(HttpMethod.Put, "secret/" + Path);
+        foreach (DictionaryEntry entry in Data)
+        {
+            request.With(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty, Convert.ToString(entry.Value, CultureInfo.InvariantCulture) ?? string.Empty);
+        }
+
+        Send(connection, request);
+    }
+}

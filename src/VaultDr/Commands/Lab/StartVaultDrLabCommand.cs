@@ -1,0 +1,81 @@
+using System.Management.Automation;
+using VaultDr.Client;
+using VaultDr.Lab;
+
+namespace VaultDr.Commands;
+
+/// <summary>Starts a lab of emulated Vault Enterprise clusters on loopback and returns one LabCluster per cluster.</summary>
+[Cmdlet(VerbsLifecycle.Start, "VaultDrLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(LabCluster))]
+public sealed class StartVaultDrLabCommand : VaultDrCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateRange(1, 64)]
+    public int ClusterCount { get; set; } = 2;
+
+    [Parameter]
+    public SwitchParameter Tls { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 10)]
+    public int KeyShares { get; set; } = 5;
+
+    [Parameter]
+    [ValidateRange(1, 10)]
+    public int KeyThreshold { get; set; } = 3;
+
+    /// <summary>The Vault version whose behaviour to emulate, e.g. 1.15 (default), 2.0 or 0.11 (legacy OTP).</summary>
+    [Parameter]
+    [ValidatePattern(@"^\d+\.\d+(\.\d+)?$")]
+    public string VaultVersion { get; set; } = "1.15";
+
+    /// <summary>How long a new secondary spends in each sync state before stream-wals.</summary>
+    [Parameter]
+    [ValidateRange(0, 60000)]
+    public int StateStepDelayMs { get; set; } = -1;
+
+    /// <summary>How long a secondary takes to apply WALs it has not seen yet.</summary>
+    [Parameter]
+    [ValidateRange(0, 60000)]
+    public int CatchUpDelayMs { get; set; } = -1;
+
+    protected override void ProcessRecord()
+    {
+        if (KeyThreshold > KeyShares)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrInvalidKeyThreshold", $"-KeyThreshold ({KeyThreshold}) cannot be more than -KeyShares ({KeyShares})."), null);
+        }
+
+        if (!ShouldChange("this machine (127.0.0.1)", $"Start a VaultDr lab with {ClusterCount} emulated Vault cluster(s)"))
+        {
+            return;
+        }
+
+        var options = new LabStartOptions
+        {
+            ClusterCount = ClusterCount,
+            Tls = Tls,
+            KeyShares = KeyShares,
+            KeyThreshold = KeyThreshold,
+            VaultVersion = VaultVersion,
+            StateStepDelayMs = StateStepDelayMs >= 0 ? StateStepDelayMs : null,
+            CatchUpDelayMs = CatchUpDelayMs >= 0 ? CatchUpDelayMs : null,
+            CACertificateFile = Tls ? Path.Combine(Path.GetTempPath(), $"vaultdr-lab-ca-{Guid.NewGuid():N}.pem") : null,
+        };
+
+        VaultDrLab lab;
+        try
+        {
+            lab = Run((log, cancellationToken) => LabLauncher.StartAsync(options, log, cancellationToken));
+        }
+        catch (VaultDrException e)
+        {
+            ThrowFailure(e, null);
+            return;
+        }
+
+        LabRegistry.Add(lab);
+        WriteVerbose($"Lab process {lab.ProcessId} is ready; control API at {lab.ControlAddress}.");
+        WriteObject(lab.Clusters, enumerateCollection: true);
+    }
+}

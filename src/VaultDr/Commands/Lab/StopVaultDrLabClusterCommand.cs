@@ -1,0 +1,22 @@
+using System.Management.Automation;
+
+namespace VaultDr.Commands;
+
+/// <summary>Stops one lab cluster: its listeners close, so clients and peers get connection refused.</summary>
+[Cmdlet(VerbsLifecycle.Stop, "VaultDrLabCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+public sealed class StopVaultDrLabClusterCommand : VaultDrLabCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public LabCluster[] Cluster { get; set; } = Array.Empty<LabCluster>();
+
+    protected override void ProcessRecord()
+    {
+        foreach (var cluster in Cluster)
+        {
+            if (ShouldChange(cluster.ToString(), "Stop the lab cluster"))
+            {
+                Control(cluster.Lab, HttpMethod.Post, ClusterPath(cluster, "stop"));
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using VaultDr.Lab;
+
+namespace VaultDr.Commands;
+
+/// <summary>Stops a lab (by default every lab this session started) and its process.</summary>
+[Cmdlet(VerbsLifecycle.Stop, "VaultDrLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+public sealed class StopVaultDrLabCommand : VaultDrLabCmdlet
+{
+    private readonly List<VaultDrLab> _labs = new();
+
+    /// <summary>The lab to stop; a LabCluster piped in binds through its Lab property.</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public VaultDrLab[]? Lab { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var lab in Lab ?? Array.Empty<VaultDrLab>())
+        {
+            if (!_labs.Contains(lab))
+            {
+                _labs.Add(lab);
+            }
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var labs = MyInvocation.BoundParameters.ContainsKey(nameof(Lab)) ? _labs : LabRegistry.Mine().ToList();
+        foreach (var lab in labs)
+        {
+            if (!ShouldChange($"lab process {lab.ProcessId}", "Stop the VaultDr lab and all its clusters"))
+            {
+                continue;
+            }
+
+            if (!lab.HasExited)
+            {
+                try
+                {
+                    Control(lab, HttpMethod.Post, "lab/shutdown");
+                }
+                catch (VaultDrException e)
+                {
+                    WriteVerbose($"The lab did not take the shutdown request ({e.Message}); stopping its process.");
+                }
+
+                if (lab.Process is { } process && !process.WaitForExit(5000))
+                {
+                    LabLauncher.Kill(process);
+                }
+            }
+
+            LabRegistry.Remove(lab);
+            if (lab.CACertificateFile is { } caFile && File.Exists(caFile))
+            {
+                File.Delete(caFile);
+            }
+        }
+    }
+}

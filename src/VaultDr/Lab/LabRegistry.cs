@@ -1,0 +1,46 @@
+using System.Management.Automation.Runspaces;
+
+namespace VaultDr.Lab;
+
+/// <summary>
+/// The labs started from each runspace, so Get-VaultDrLab and Stop-VaultDrLab without -Lab act on this
+/// session's labs only (two runspaces in one process never see each other's).
+/// </summary>
+internal static class LabRegistry
+{
+    private static readonly Dictionary<Guid, List<VaultDrLab>> Labs = new();
+
+    private static Guid Current => Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
+
+    internal static void Add(VaultDrLab lab)
+    {
+        lock (Labs)
+        {
+            if (!Labs.TryGetValue(Current, out var list))
+            {
+                Labs[Current] = list = new List<VaultDrLab>();
+            }
+
+            list.Add(lab);
+        }
+    }
+
+    internal static IReadOnlyList<VaultDrLab> Mine()
+    {
+        lock (Labs)
+        {
+            return Labs.TryGetValue(Current, out var list) ? list.ToArray() : Array.Empty<VaultDrLab>();
+        }
+    }
+
+    internal static void Remove(VaultDrLab lab)
+    {
+        lock (Labs)
+        {
+            foreach (var list in Labs.Values)
+            {
+                list.Remove(lab);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security;
+
+namespace VaultDr;
+
+/// <summary>A running VaultDr lab: one process hosting several emulated Vault Enterprise clusters on loopback.</summary>
+public sealed class VaultDrLab
+{
+    public int ProcessId { get; init; }
+
+    /// <summary>The lab's control API (faults, stop/start, request log).</summary>
+    public Uri ControlAddress { get; init; } = null!;
+
+    public string? CACertificateFile { get; init; }
+
+    public LabCluster[] Clusters { get; internal set; } = Array.Empty<LabCluster>();
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public bool HasExited => Process is null || Process.HasExited;
+
+    internal System.Diagnostics.Process? Process { get; init; }
+
+    internal VaultDrConnection Control { get; init; } = null!;
+}
+
+/// <summary>
+/// One emulated cluster. Its Connection property lets it pipe straight into any VaultDr cmdlet
+/// (<c>$lab[0] | Get-VaultDrStatus</c>).
+/// </summary>
+public sealed class LabCluster
+{
+    public string Name { get; init; } = string.Empty;
+
+    public Uri Address { get; init; } = null!;
+
+    public Uri ClusterAddress { get; init; } = null!;
+
+    public VaultDrConnection Connection { get; init; } = null!;
+
+    public SecureString RootToken { get; init; } = new();
+
+    /// <summary>The unseal key shares (hex), as Vault prints them at init.</summary>
+    public SecureString[] UnsealKeys { get; init; } = Array.Empty<SecureString>();
+
+    public int KeyThreshold { get; init; }
+
+    public string? CACertificateFile { get; init; }
+
+    public VaultDrLab Lab { get; init; } = null!;
+
+    public override string ToString() => $"{Name} ({Address.GetLeftPart(UriPartial.Authority)})";
+}
+
+/// <summary>One request a lab cluster received, from the lab's request log (no bodies, no tokens).</summary>
+public sealed class LabRequestRecord
+{
+    public string Cluster { get; init; } = string.Empty;
+
+    public string Method { get; init; } = string.Empty;
+
+    public string Path { get; init; } = string.Empty;
+
+    public string? Query { get; init; }
+
+    public int Status { get; init; }
+
+    public DateTimeOffset Time { get; init; }
+
+    public bool Faulted { get; init; }
+}
