@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -23,6 +24,9 @@ internal static partial class Redaction
         "X-Vault-Token", "Authorization",
     };
 
+    // The default encoder writes '<' as \u003C, which would turn the mask into noise in debug output.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     internal static bool IsSecretHeader(string name) => SecretHeaders.Contains(name);
 
     internal static bool IsSecretField(string name) => SecretFields.Contains(name);
@@ -46,7 +50,7 @@ internal static partial class Redaction
         }
 
         Mask_(node);
-        return node?.ToJsonString() ?? "null";
+        return node?.ToJsonString(Readable) ?? "null";
     }
 
     private static void Mask_(JsonNode? node)
