@@ -110,7 +110,7 @@ internal sealed class VaultClient : IDisposable
             if (failure == AttemptFailure.None)
             {
                 log.Verbose($"{method} {url} -> {status} {response.StatusDescription} in {elapsed}");
-                log.Debug($"{method} {url} answer: {Redaction.RedactJson(response.Content)}");
+                log.Debug($"{method} {url} answer: {Redaction.RedactJson(response.Content, secrets)}");
 
                 if (status is 301 or 302 or 307 or 308)
                 {
