@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -23,12 +24,18 @@ internal static partial class Redaction
         "X-Vault-Token", "Authorization",
     };
 
+    // The default encoder writes '<' as \u003C, which would turn the mask into noise in debug output.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     internal static bool IsSecretHeader(string name) => SecretHeaders.Contains(name);
 
     internal static bool IsSecretField(string name) => SecretFields.Contains(name);
 
-    /// <summary>Returns the JSON with every secret field's value masked; unparsable text is masked whole.</summary>
-    internal static string RedactJson(string? json)
+    /// <summary>
+    /// Returns the JSON with every secret field's value masked and every other string passed through
+    /// <see cref="RedactText"/> (Vault's error texts can quote a token); unparsable text is masked whole.
+    /// </summary>
+    internal static string RedactJson(string? json, IEnumerable<string>? knownSecrets = null)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -45,11 +52,18 @@ internal static partial class Redaction
             return $"<{json.Length} characters of non-JSON text>";
         }
 
-        Mask_(node);
-        return node?.ToJsonString() ?? "null";
+        var secrets = knownSecrets?.ToArray();
+        if (node is JsonValue value && value.TryGetValue<string>(out var text))
+        {
+            // A bare JSON string has no parent to write the redacted text back into.
+            return JsonSerializer.Serialize(RedactText(text, secrets), Readable);
+        }
+
+        Mask_(node, secrets);
+        return node?.ToJsonString(Readable) ?? "null";
     }
 
-    private static void Mask_(JsonNode? node)
+    private static void Mask_(JsonNode? node, string[]? secrets)
     {
         switch (node)
         {
@@ -60,17 +74,28 @@ internal static partial class Redaction
                     {
                         obj[name] = Mask;
                     }
+                    else if (obj[name] is JsonValue value && value.TryGetValue<string>(out var text))
+                    {
+                        obj[name] = RedactText(text, secrets);
+                    }
                     else
                     {
-                        Mask_(obj[name]);
+                        Mask_(obj[name], secrets);
                     }
                 }
 
                 break;
             case JsonArray array:
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    Mask_(item);
+                    if (array[i] is JsonValue value && value.TryGetValue<string>(out var text))
+                    {
+                        array[i] = RedactText(text, secrets);
+                    }
+                    else
+                    {
+                        Mask_(array[i], secrets);
+                    }
                 }
 
                 break;

@@ -1,0 +1,114 @@
+using System.Management.Automation;
+using VaultDr.Client;
+using VaultDr.TestServer;
+using Xunit;
+using static VaultDr.Tests.Client.ClientTestKit;
+
+namespace VaultDr.Tests.Client;
+
+public sealed class VaultErrorMappingTests : IDisposable
+{
+    private readonly StubVaultServer _server = StubVaultServer.Start();
+    private readonly RecordingCallLog _log = new();
+
+    public void Dispose() => _server.Dispose();
+
+    [Theory]
+    [InlineData(400, "VaultDrInvalidRequest", ErrorCategory.InvalidArgument)]
+    [InlineData(401, "VaultDrUnauthorized", ErrorCategory.AuthenticationError)]
+    [InlineData(403, "VaultDrPermissionDenied", ErrorCategory.PermissionDenied)]
+    [InlineData(404, "VaultDrNotFound", ErrorCategory.ObjectNotFound)]
+    [InlineData(405, "VaultDrUnsupportedOperation", ErrorCategory.NotImplemented)]
+    [InlineData(409, "VaultDrConflict", ErrorCategory.InvalidOperation)]
+    [InlineData(412, "VaultDrIndexStateNotPresent", ErrorCategory.InvalidOperation)]
+    [InlineData(429, "VaultDrRateLimited", ErrorCategory.ResourceUnavailable)]
+    [InlineData(500, "VaultDrServerError", ErrorCategory.NotSpecified)]
+    [InlineData(501, "VaultDrNotImplemented", ErrorCategory.NotImplemented)]
+    [InlineData(503, "VaultDrUnavailable", ErrorCategory.ResourceUnavailable)]
+    [InlineData(502, "VaultDrServerError", ErrorCategory.NotSpecified)]
+    [InlineData(418, "VaultDrHttpError", ErrorCategory.NotSpecified)]
+    public void ForStatus(int status, string errorId, ErrorCategory category) =>
+        Assert.Equal((errorId, category), VaultErrorMapping.ForStatus(status));
+
+    [Theory]
+    [InlineData(400, "VaultDrInvalidRequest", ErrorCategory.InvalidArgument)]
+    [InlineData(401, "VaultDrUnauthorized", ErrorCategory.AuthenticationError)]
+    [InlineData(403, "VaultDrPermissionDenied", ErrorCategory.PermissionDenied)]
+    [InlineData(404, "VaultDrNotFound", ErrorCategory.ObjectNotFound)]
+    [InlineData(405, "VaultDrUnsupportedOperation", ErrorCategory.NotImplemented)]
+    [InlineData(409, "VaultDrConflict", ErrorCategory.InvalidOperation)]
+    [InlineData(412, "VaultDrIndexStateNotPresent", ErrorCategory.InvalidOperation)]
+    [InlineData(429, "VaultDrRateLimited", ErrorCategory.ResourceUnavailable)]
+    [InlineData(500, "VaultDrServerError", ErrorCategory.NotSpecified)]
+    [InlineData(501, "VaultDrNotImplemented", ErrorCategory.NotImplemented)]
+    [InlineData(503, "VaultDrUnavailable", ErrorCategory.ResourceUnavailable)]
+    public async Task StatusBecomesTypedExceptionWithVaultsErrorText(int status, string errorId, ErrorCategory category)
+    {
+        _server.Respond("POST", V1(EnablePath), status, """{"errors":["first problem","second problem"]}""");
+        using var client = NewClient(Connect(_server.BaseAddress, maxRetries: 0));
+
+        var error = await Assert.ThrowsAsync<VaultApiException>(() => client.SendAsync(Enable(), _log, CancellationToken.None));
+
+        Assert.Equal(errorId, error.ErrorId);
+        Assert.Equal(category, error.Category);
+        Assert.Equal(status, error.StatusCode);
+        Assert.Equal("POST", error.Method);
+        Assert.Equal("/v1/" + EnablePath, error.Path);
+        Assert.Equal(["first problem", "second problem"], error.Errors);
+        Assert.Equal($"Vault answered {status} to POST /v1/{EnablePath}: first problem; second problem", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task TokenEchoedInAnErrorIsNotInTheException()
+    {
+        const string token = "hvs.XXXXXXXXXXXXXXXXXXXXXXXX";
+        _server.Respond("POST", V1(EnablePath), 403, $$"""{"errors":["bad token {{token}}"]}""");
+        using var client = NewClient(Connect(_server.BaseAddress, token: SecretText.Protect(token)));
+
+        var error = await Assert.ThrowsAsync<VaultApiException>(() => client.SendAsync(Enable(), _log, CancellationToken.None));
+
+        Assert.Equal(token, _server.Requests[0].Header("X-Vault-Token"));
+        Assert.DoesNotContain(token, error.Message);
+        Assert.DoesNotContain(error.Errors, e => e.Contains(token, StringComparison.Ordinal));
+        Assert.Contains("bad token <redacted>", error.Message);
+        Assert.DoesNotContain(_log.All, m => m.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TokenOfNoKnownShapeEchoedInAnErrorIsStillHidden()
+    {
+        const string token = "my-dev-root-token";
+        _server.Respond("POST", V1(EnablePath), 400, $$"""{"errors":["token {{token}} is not valid"]}""");
+        using var client = NewClient(Connect(_server.BaseAddress, token: SecretText.Protect(token)));
+
+        var error = await Assert.ThrowsAsync<VaultApiException>(() => client.SendAsync(Enable(), _log, CancellationToken.None));
+
+        Assert.DoesNotContain(token, error.Message);
+        Assert.Contains("token <redacted> is not valid", error.Message);
+    }
+
+    [Fact]
+    public async Task HtmlErrorBodyGivesACleanMessage()
+    {
+        _server.Respond("POST", V1(EnablePath), 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", headers: new Dictionary<string, string> { ["Content-Type"] = "text/html" });
+        using var client = NewClient(Connect(_server.BaseAddress));
+
+        var error = await Assert.ThrowsAsync<VaultApiException>(() => client.SendAsync(Enable(), _log, CancellationToken.None));
+
+        Assert.Equal("VaultDrServerError", error.ErrorId);
+        Assert.Empty(error.Errors);
+        Assert.Equal($"Vault answered 502 to POST /v1/{EnablePath}: no error text", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public void ReadErrorsToleratesOddBodies()
+    {
+        Assert.Empty(VaultErrorMapping.ReadErrors(null));
+        Assert.Empty(VaultErrorMapping.ReadErrors("   "));
+        Assert.Empty(VaultErrorMapping.ReadErrors("[1,2]"));
+        Assert.Empty(VaultErrorMapping.ReadErrors("""{"errors":"not a list"}"""));
+        Assert.Equal(["a", "{\"b\":1}"], VaultErrorMapping.ReadErrors("""{"errors":["a","",{"b":1}]}"""));
+    }
+}
