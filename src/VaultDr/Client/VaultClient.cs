@@ -110,7 +110,8 @@ internal sealed class VaultClient : IDisposable
             if (failure == AttemptFailure.None)
             {
                 log.Verbose($"{method} {url} -> {status} {response.StatusDescription} in {elapsed}");
-                log.Debug($"{method} {url} answer: {Redaction.RedactJson(response.Content)}");
+                // Error and warning texts can quote the request, so the secrets it carried are masked too, not only secret fields.
+                log.Debug($"{method} {url} answer: {Redaction.RedactText(Redaction.RedactJson(response.Content), secrets)}");
 
                 if (status is 301 or 302 or 307 or 308)
                 {
@@ -122,7 +123,7 @@ internal sealed class VaultClient : IDisposable
 
                 if (status is >= 200 and < 300)
                 {
-                    return Parse(response, status, log);
+                    return Parse(response, status, log, secrets);
                 }
 
                 if (retry < _retryPolicy.MaxRetries && RetryPolicy.IsRetryable(request.ChangesState, failure, status))
@@ -151,7 +152,7 @@ internal sealed class VaultClient : IDisposable
         }
     }
 
-    private VaultResponse Parse(RestResponse response, int status, IVaultCallLog log)
+    private VaultResponse Parse(RestResponse response, int status, IVaultCallLog log, IEnumerable<string> secrets)
     {
         if (string.IsNullOrWhiteSpace(response.Content))
         {
@@ -176,7 +177,7 @@ internal sealed class VaultClient : IDisposable
 
         if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
         {
-            throw new VaultResponseException($"Vault answered {status} but its body lists errors: {Redaction.RedactText(string.Join("; ", errors.EnumerateArray().Select(e => e.ToString())))}");
+            throw new VaultResponseException($"Vault answered {status} but its body lists errors: {Redaction.RedactText(string.Join("; ", errors.EnumerateArray().Select(e => e.ToString())), secrets)}");
         }
 
         if (root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array)
@@ -185,7 +186,7 @@ internal sealed class VaultClient : IDisposable
             {
                 if (warning.ValueKind == JsonValueKind.String && warning.GetString() is { Length: > 0 } text)
                 {
-                    log.Warning($"Vault ({_connection.Name}): {Redaction.RedactText(text)}");
+                    log.Warning($"Vault ({_connection.Name}): {Redaction.RedactText(text, secrets)}");
                 }
             }
         }
