@@ -110,7 +110,12 @@ Describe 'The VaultDr module' {
         $parameters['Address'].ParameterType | Should -Be ([string])
         $parameters['Token'].ParameterType | Should -Be ([securestring])
         $parameters['Namespace'].ParameterType | Should -Be ([string])
-        $parameters['Connection'].ParameterSets.Keys | Should -Not -Contain ($parameters['Address'].ParameterSets.Keys)
+        # -Connection and -Address/-Token/-Namespace are alternatives: no parameter set takes both.
+        foreach ($name in 'Address', 'Token', 'Namespace') {
+            foreach ($set in $parameters[$name].ParameterSets.Keys) {
+                $parameters['Connection'].ParameterSets.Keys | Should -Not -Contain $set
+            }
+        }
     }
 
     It '<Name> takes -Connection [VaultDrConnection[]] and never binds -Address/-Token/-Namespace from the pipeline' -ForEach $script:ConnectedCmdlets {
