@@ -1,0 +1,152 @@
+BeforeDiscovery {
+    $script:ConnectedCmdlets = @(
+        'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote', 'Disable-VaultDrPrimary',
+        'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey', 'Enable-VaultDrSecondary',
+        'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Get-VaultDrOperationTokenProgress',
+        'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken', 'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken',
+        'New-VaultDrOperationToken'
+    ) | ForEach-Object { @{ Name = $_ } }
+
+    $script:StateChanging = @(
+        'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote', 'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken',
+        'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey', 'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote',
+        'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
+        'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken'
+    ) | ForEach-Object { @{ Name = $_ } }
+
+    $high = 'Invoke-VaultDrDemote', 'Disable-VaultDrPrimary', 'Revoke-VaultDrSecondary', 'Enable-VaultDrSecondary',
+        'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary'
+    $script:ImpactCases = $script:StateChanging | ForEach-Object {
+        @{ Name = $_.Name; Impact = if ($high -contains $_.Name) { 'High' } else { 'NotHigh' } }
+    }
+
+    # Name, parameter, type, mandatory (in at least one set).
+    $script:ParameterCases = @(
+        @{ Name = 'New-VaultDrConnection'; Parameter = 'Address'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'New-VaultDrConnection'; Parameter = 'Token'; Type = 'securestring'; Mandatory = $false }
+        @{ Name = 'New-VaultDrConnection'; Parameter = 'Namespace'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'New-VaultDrConnection'; Parameter = 'CACertificateFile'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'New-VaultDrConnection'; Parameter = 'SkipCertificateCheck'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'New-VaultDrConnection'; Parameter = 'TimeoutSec'; Type = 'int'; Mandatory = $false }
+        @{ Name = 'New-VaultDrConnection'; Parameter = 'MaxRetries'; Type = 'int'; Mandatory = $false }
+        @{ Name = 'Enable-VaultDrPrimary'; Parameter = 'PrimaryClusterAddress'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Enable-VaultDrPrimary'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Invoke-VaultDrDemote'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Disable-VaultDrPrimary'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'New-VaultDrSecondaryToken'; Parameter = 'Id'; Type = 'string'; Mandatory = $true }
+        @{ Name = 'New-VaultDrSecondaryToken'; Parameter = 'Ttl'; Type = 'VaultDr.VaultDuration'; Mandatory = $false }
+        @{ Name = 'New-VaultDrSecondaryToken'; Parameter = 'SecondaryPublicKey'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'New-VaultDrSecondaryToken'; Parameter = 'AsPlainText'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Revoke-VaultDrSecondary'; Parameter = 'Id'; Type = 'string'; Mandatory = $true }
+        @{ Name = 'Enable-VaultDrSecondary'; Parameter = 'ActivationToken'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Enable-VaultDrSecondary'; Parameter = 'PrimaryApiAddress'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Enable-VaultDrSecondary'; Parameter = 'CAFile'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Enable-VaultDrSecondary'; Parameter = 'CAPath'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Invoke-VaultDrPromote'; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Invoke-VaultDrPromote'; Parameter = 'PrimaryClusterAddress'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Invoke-VaultDrPromote'; Parameter = 'Force'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Invoke-VaultDrPromote'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Disable-VaultDrSecondary'; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'ActivationToken'; Type = 'securestring'; Mandatory = $false }
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'ClearPrimary'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'PrimaryApiAddress'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'CAFile'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'CAPath'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrOperationToken'; Parameter = 'PgpKey'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Stop-VaultDrOperationToken'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Submit-VaultDrKeyShare'; Parameter = 'Key'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Submit-VaultDrKeyShare'; Parameter = 'Nonce'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Revoke-VaultDrOperationToken'; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'New-VaultDrOperationToken'; Parameter = 'KeyShare'; Type = 'securestring[]'; Mandatory = $true }
+        @{ Name = 'New-VaultDrOperationToken'; Parameter = 'PgpKey'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'New-VaultDrOperationToken'; Parameter = 'Force'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'New-VaultDrOperationToken'; Parameter = 'AsPlainText'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'EncodedToken'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'Otp'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'AsPlainText'; Type = 'switch'; Mandatory = $false }
+    )
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    function Get-CmdletAttribute([string] $Name) {
+        (Get-Command $Name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true) | Select-Object -First 1
+    }
+}
+
+Describe 'The VaultDr module' {
+    It 'exports exactly the 19 DR cmdlets' {
+        $expected = 'New-VaultDrConnection', 'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote',
+            'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey',
+            'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary',
+            'Get-VaultDrOperationTokenProgress', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
+            'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken', 'Unprotect-VaultDrOperationToken'
+        $actual = Get-Command -Module VaultDr | ForEach-Object Name
+        $actual.Count | Should -Be 19
+        ($actual | Sort-Object) | Should -Be ($expected | Sort-Object)
+        Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
+    }
+
+    It 'ships only VaultDr.dll and RestSharp.dll as assemblies' {
+        $folder = Split-Path -Parent (Resolve-Path $script:ModuleManifest)
+        $dlls = Get-ChildItem -Path $folder -Recurse -Filter *.dll | ForEach-Object Name | Sort-Object
+        $dlls | Should -Be @('RestSharp.dll', 'VaultDr.dll')
+    }
+
+    It '<Name> has -<Parameter> of type <Type>, mandatory: <Mandatory>' -ForEach $script:ParameterCases {
+        $command = Get-Command $Name
+        $command.Parameters.Keys | Should -Contain $Parameter
+        $metadata = $command.Parameters[$Parameter]
+        $metadata.ParameterType | Should -Be ([type]$Type)
+        $isMandatory = [bool]($metadata.ParameterSets.Values | Where-Object IsMandatory)
+        $isMandatory | Should -Be $Mandatory
+    }
+
+    It 'Invoke-VaultDrPromote takes -Connection as VaultDrConnection[] and also -Address/-Token/-Namespace' {
+        $parameters = (Get-Command Invoke-VaultDrPromote).Parameters
+        $parameters['Connection'].ParameterType | Should -Be ([VaultDr.VaultDrConnection[]])
+        $parameters['Address'].ParameterType | Should -Be ([string])
+        $parameters['Token'].ParameterType | Should -Be ([securestring])
+        $parameters['Namespace'].ParameterType | Should -Be ([string])
+        # -Connection and -Address/-Token/-Namespace are alternatives: no parameter set takes both.
+        foreach ($name in 'Address', 'Token', 'Namespace') {
+            foreach ($set in $parameters[$name].ParameterSets.Keys) {
+                $parameters['Connection'].ParameterSets.Keys | Should -Not -Contain $set
+            }
+        }
+    }
+
+    It '<Name> takes -Connection [VaultDrConnection[]] and never binds -Address/-Token/-Namespace from the pipeline' -ForEach $script:ConnectedCmdlets {
+        $parameters = (Get-Command $Name).Parameters
+        $parameters['Connection'].ParameterType | Should -Be ([VaultDr.VaultDrConnection[]])
+        foreach ($name in 'Address', 'Token', 'Namespace') {
+            $parameters.Keys | Should -Contain $name
+            foreach ($set in $parameters[$name].ParameterSets.Values) {
+                $set.ValueFromPipeline | Should -BeFalse -Because "-$name must not bind from the pipeline"
+                $set.ValueFromPipelineByPropertyName | Should -BeFalse -Because "-$name must not bind by property name"
+            }
+        }
+    }
+
+    It '<Name> supports -WhatIf and -Confirm' -ForEach $script:StateChanging {
+        (Get-CmdletAttribute $Name).SupportsShouldProcess | Should -BeTrue
+        (Get-Command $Name).Parameters.Keys | Should -Contain 'WhatIf'
+    }
+
+    It '<Name> has ConfirmImpact High exactly when it moves the primary role or wipes data (<Impact>)' -ForEach $script:ImpactCases {
+        $impact = (Get-CmdletAttribute $Name).ConfirmImpact
+        if ($Impact -eq 'High') {
+            $impact | Should -Be ([System.Management.Automation.ConfirmImpact]::High)
+        } else {
+            $impact | Should -Not -Be ([System.Management.Automation.ConfirmImpact]::High)
+        }
+    }
+
+    It 'reading cmdlets do not pretend to change anything' {
+        foreach ($name in 'Get-VaultDrStatus', 'Get-VaultDrOperationTokenProgress', 'Unprotect-VaultDrOperationToken', 'New-VaultDrConnection') {
+            (Get-CmdletAttribute $name).SupportsShouldProcess | Should -BeFalse -Because $name
+        }
+    }
+}
