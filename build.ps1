@@ -57,6 +57,12 @@ function Invoke-Build {
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
     Set-Content -Path (Join-Path $ModuleOut 'VaultDr.psd1') -Value $manifest -Encoding utf8NoBOM
     Remove-Item -Recurse -Force $publish
+
+    # The lab runs as its own process (ASP.NET Core), from out/VaultDr/lab.
+    Invoke-Native 'dotnet publish (lab)' {
+        dotnet publish (Join-Path $Root 'src/VaultDr.Lab/VaultDr.Lab.csproj') -c $Configuration -o (Join-Path $ModuleOut 'lab') --nologo -v quiet -p:UseAppHost=false
+    }
+    Get-ChildItem (Join-Path $ModuleOut 'lab') -Filter '*.pdb' | Remove-Item -Force
     Write-Host "    out/VaultDr $version"
 }
 
@@ -153,8 +159,8 @@ function Invoke-Package {
 function Invoke-Demo {
     Invoke-Build
     Write-Host '==> Demo'
-    Write-Host '    The demo walks a DR lifecycle against the VaultDr lab (local Vault emulator), which is not built yet.'
-    Write-Host '    Until then: Import-Module ./out/VaultDr/VaultDr.psd1; Get-Command -Module VaultDr'
+    dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Demo.ps1') -ModuleManifest (Join-Path $ModuleOut 'VaultDr.psd1')
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
 
 foreach ($step in $Task) {
