@@ -89,10 +89,16 @@ Describe 'The VaultDr module' {
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }
 
-    It 'ships only VaultDr.dll and RestSharp.dll as assemblies' {
+    It 'ships only VaultDr.dll and RestSharp.dll as assemblies the module loads' {
         $folder = Split-Path -Parent (Resolve-Path $script:ModuleManifest)
-        $dlls = Get-ChildItem -Path $folder -Recurse -Filter *.dll | ForEach-Object Name | Sort-Object
+        $dlls = Get-ChildItem -Path $folder -Filter *.dll | ForEach-Object Name | Sort-Object
         $dlls | Should -Be @('RestSharp.dll', 'VaultDr.dll')
+    }
+
+    It 'keeps the lab, a separate process, in its own lab folder with nothing else' {
+        $folder = Split-Path -Parent (Resolve-Path $script:ModuleManifest)
+        Get-ChildItem -Path $folder -Directory | Where-Object Name -ne 'en-US' | ForEach-Object Name | Should -Be @('lab')
+        Get-ChildItem -Path (Join-Path $folder 'lab') -Recurse -Filter *.dll | ForEach-Object Name | Should -Be @('VaultDr.Lab.dll')
     }
 
     It '<Name> has -<Parameter> of type <Type>, mandatory: <Mandatory>' -ForEach $script:ParameterCases {

@@ -10,7 +10,7 @@ namespace VaultDr.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Update, "VaultDrPrimary", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = AddressSet)]
 [OutputType(typeof(DrStatus))]
-public sealed class UpdateVaultDrPrimaryCommand : VaultDrChangeCmdlet
+public sealed class UpdateVaultDrPrimaryCommand : VaultDrActivationCmdlet
 {
     [Parameter(Mandatory = true)]
     public SecureString DrOperationToken { get; set; } = new();
@@ -22,22 +22,6 @@ public sealed class UpdateVaultDrPrimaryCommand : VaultDrChangeCmdlet
     /// <summary>Sends an empty token: the cluster stays a secondary but forgets its primary.</summary>
     [Parameter]
     public SwitchParameter ClearPrimary { get; set; }
-
-    [Parameter]
-    public string? PrimaryApiAddress { get; set; }
-
-    [Parameter]
-    public string? CAFile { get; set; }
-
-    [Parameter]
-    public string? CAPath { get; set; }
-
-    protected override void BeginProcessing()
-    {
-        PrimaryApiAddress = Checked(() => ArgumentChecks.Url(PrimaryApiAddress, nameof(PrimaryApiAddress)));
-        CAFile = CAFile is null ? null : Checked(() => ArgumentChecks.Text(CAFile, nameof(CAFile)));
-        CAPath = CAPath is null ? null : Checked(() => ArgumentChecks.Text(CAPath, nameof(CAPath)));
-    }
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
@@ -59,13 +43,10 @@ public sealed class UpdateVaultDrPrimaryCommand : VaultDrChangeCmdlet
 
         var request = new VaultRequest(HttpMethod.Post, "sys/replication/dr/secondary/update-primary")
             .With("dr_operation_token", DrOperationToken)
-            .With("token", hasToken ? ActivationToken : string.Empty)
-            .With("primary_api_addr", PrimaryApiAddress)
-            .With("ca_file", CAFile)
-            .With("ca_path", CAPath);
+            .With("token", hasToken ? ActivationToken : string.Empty);
         Change(
             connection,
-            request,
+            WithPrimaryTarget(request),
             hasToken ? "Point this DR secondary at a new primary (data is kept)" : "Clear this DR secondary's primary (it stops reconnecting)");
     }
 }
