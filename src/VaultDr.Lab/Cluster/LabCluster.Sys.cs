@@ -265,9 +265,9 @@ public sealed partial class LabCluster
             return Error(400, VaultMessages.InvalidTtl(raw));
         }
 
-        if (type == "batch")
+        if (type == "batch" || ttl == TimeSpan.Zero)
         {
-            renewable = false;
+            renewable = false; // batch tokens and tokens without a TTL (root) are not renewable
         }
 
         var id = type == "batch" ? "hvb." + LabCrypto.Base62(88) : "hvs." + LabCrypto.Base62(24);
