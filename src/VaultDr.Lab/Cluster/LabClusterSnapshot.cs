@@ -1,0 +1,15 @@
+namespace VaultDr.Lab;
+
+/// <summary>A cluster as the control API shows it.</summary>
+public sealed record LabClusterSnapshot(
+    string Name,
+    Uri ApiAddress,
+    Uri ClusterAddress,
+    bool Running,
+    bool Sealed,
+    string Mode,
+    string State,
+    string? ClusterId,
+    long LastWal,
+    long LastRemoteWal,
+    string MerkleRoot);

@@ -1,0 +1,131 @@
+namespace VaultDr.Lab;
+
+/// <summary>
+/// Every text the emulated clusters answer with, in one place. Texts taken from the facts file
+/// (/work/shared/reference/vault-dr-facts.md) or the API page are marked CONFIRMED by their source;
+/// texts chosen here because the references do not give them are marked UNCONFIRMED.
+/// </summary>
+internal static class VaultMessages
+{
+    // --- Generic (facts file: Errors) ---------------------------------------------------------
+    public const string PermissionDenied = "permission denied";
+    public const string UnsupportedOperation = "unsupported operation";
+    public const string Sealed = "Vault is sealed";
+    public const string PathDisabledOnDrSecondary = "path disabled in replication DR secondary mode";
+
+    // --- Warnings (facts file) ---------------------------------------------------------------
+    public const string PrimaryEnableWarning = "This cluster is being enabled as a primary for replication. Vault will be unavailable for a brief period and will resume service shortly.";
+    public const string PromoteWarning = "This cluster is being promoted to a replication primary. Vault will be unavailable for a brief period and will resume service shortly.";
+    public const string SecondaryEnableWarning = "Vault has successfully found secondary information; it may take a while to perform setup tasks. Vault will be unavailable until these tasks and initial sync complete.";
+
+    // UNCONFIRMED: demote / disable warnings follow the pattern of the confirmed ones.
+    public const string DemoteWarning = "This cluster is being demoted to a replication secondary. Vault will be unavailable for a brief period and will resume service shortly.";
+    public const string DisableWarning = "This cluster is having replication disabled. Vault will be unavailable for a brief period and will resume service shortly.";
+
+    // UNCONFIRMED: update-primary reuses the secondary-enable warning (it goes through the same setup).
+    public const string UpdatePrimaryWarning = SecondaryEnableWarning;
+
+    // --- Replication errors ------------------------------------------------------------------
+    public const string NotADrSecondary = "Not a DR secondary."; // facts file
+    public const string OperationTokenNotProvided = "DR operation token was not provided"; // facts file
+    public const string MissingSecondaryId = "missing secondary id"; // brief
+
+    // UNCONFIRMED
+    public const string AlreadyPrimary = "DR replication is already enabled as a primary on this cluster";
+
+    // UNCONFIRMED (unreachable in practice: on a DR secondary the path filter answers first, as the facts file requires)
+    public const string CannotEnablePrimaryOnSecondary = "cannot enable as a DR primary while a DR secondary; promote it instead";
+
+    // UNCONFIRMED
+    public const string NotADrPrimary = "this cluster is not a DR primary";
+
+    // UNCONFIRMED
+    public const string SecondaryIdInUse = "a secondary with this ID already exists; revoke it or choose another ID";
+
+    // UNCONFIRMED
+    public const string CannotEnableSecondaryOnPrimary = "cannot enable as a DR secondary while a DR primary; demote or disable it first";
+
+    // UNCONFIRMED
+    public const string AlreadySecondary = "this cluster is already a DR secondary; use update-primary to change its primary";
+
+    // UNCONFIRMED
+    public const string MissingActivationToken = "missing secondary activation token";
+
+    // UNCONFIRMED: an activation token that is neither a JWT nor decryptable with this cluster's key.
+    public const string BadActivationToken = "error decoding secondary activation token: token is neither a wrapping token nor encrypted for this cluster's public key";
+
+    // UNCONFIRMED: no address to unwrap at (no addr claim and no primary_api_addr).
+    public const string NoUnwrapAddress = "error unwrapping secondary token: no primary API address in the token and primary_api_addr not set";
+
+    /// <summary>Facts file: "error response unwrapping secondary token; status code is 400, message is ...".</summary>
+    public static string UnwrapErrorResponse(int status, string message) =>
+        $"error response unwrapping secondary token; status code is {status}, message is {message}";
+
+    /// <summary>UNCONFIRMED: Go-style connection error from the unwrap call.</summary>
+    public static string UnwrapConnectionError(string url, string reason) =>
+        $"error unwrapping secondary token: Put \"{url}\": {reason}";
+
+    // UNCONFIRMED
+    public const string ClusterIdMismatch = "the new primary belongs to a different replication cluster (cluster_id mismatch); a DR secondary can only follow a primary of its own cluster";
+
+    // UNCONFIRMED
+    public const string InvalidOperationToken = "invalid DR operation token";
+
+    // UNCONFIRMED (503: promote while not caught up, retry or force)
+    public const string PromoteNotCaughtUp = "cannot promote: this DR secondary has not finished syncing with its primary; retry when its state is stream-wals, or set force to true";
+
+    // UNCONFIRMED
+    public const string PublicKeyNotGenerated = "no secondary public key has been generated on this cluster";
+
+    // Facts file: unwrapping an invalid / expired / used wrapping token.
+    public const string WrappingTokenInvalid = "wrapping token is not valid or does not exist";
+
+    // UNCONFIRMED: Vault's duration parse error shape.
+    public static string InvalidTtl(string value) => $"error parsing ttl: time: invalid duration \"{value}\"";
+
+    // UNCONFIRMED
+    public const string InvalidSecondaryPublicKey = "error parsing secondary_public_key: not a valid public key";
+
+    // --- Generate operation token (facts file) ------------------------------------------------
+    public const string RootGenerationInProgress = "root generation already in progress";
+    public const string NoRootGenerationInProgress = "no root generation in progress";
+    public const string KeyAlreadyProvided = "given key has already been provided during this generation operation";
+    public const string KeyNotHexOrBase64 = "'key' must be a valid hex or base64 string";
+
+    public static string IncorrectNonce(string nonce) =>
+        $"incorrect nonce supplied; nonce for this root generation operation is \"{nonce}\"";
+
+    // Vault's HTTP handler texts (http/sys_generate_root.go); UNCONFIRMED for the DR variant.
+    public const string KeyMustBeSpecified = "'key' must be specified in request body as JSON";
+
+    // UNCONFIRMED: Vault detects a wrong share only when combining at the threshold; progress is reset.
+    public const string RootKeyVerificationFailed = "root key verification failed: cipher: message authentication failed";
+
+    // UNCONFIRMED: pre-1.0 Vault needs the caller's OTP (or a PGP key).
+    public const string LegacyOtpRequired = "the OTP must be provided: base64 of 16 random bytes, or a pgp_key";
+
+    // UNCONFIRMED
+    public const string LegacyOtpInvalid = "the OTP must be the base64 encoding of 16 bytes";
+
+    // UNCONFIRMED
+    public const string PgpKeyInvalid = "error parsing PGP key: not valid base64";
+
+    // --- Unseal (Vault http/sys_seal.go) ------------------------------------------------------
+    public const string UnsealKeyOrReset = "'key' must be specified in request body as JSON, or 'reset' set to true";
+
+    // UNCONFIRMED: a wrong share detected at the threshold.
+    public const string UnsealFailed = "failed to unseal: cipher: message authentication failed";
+
+    // UNCONFIRMED
+    public const string AlreadyInitialized = "Vault is already initialized";
+
+    // --- KV / token / policy -------------------------------------------------------------------
+    // UNCONFIRMED (Vault's KV v1 text for a non-object body)
+    public const string KvBodyNotObject = "no data provided";
+
+    // UNCONFIRMED
+    public const string MissingPolicy = "'policy' parameter not supplied or empty";
+
+    // UNCONFIRMED
+    public static string UnknownRole(string role) => $"unknown role {role}";
+}
