@@ -154,6 +154,20 @@ public sealed class LabHostRoutingTests
     }
 
     [Fact]
+    public async Task Transport_PeerThatDoesNotAnswerWithinTwoSeconds_IsUnreachable_ButCallerCancellationIsNot()
+    {
+        await using var lab = await LabTestSupport.StartAsync();
+        lab.Faults.Add(new LabFaultRule("vault-2", "*", "/v1/slow", LabFaultKinds.Delay, DelayMs: 10_000));
+        var target = lab.Node("vault-2").ApiAddress;
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<LabPeerUnreachableException>(() => lab.Transport.SendAsync("vault-1", target, LabRequest.Create("GET", "/v1/slow"), CancellationToken.None));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lab.Transport.SendAsync("vault-1", target, LabRequest.Create("GET", "/v1/slow"), cancel.Token));
+    }
+
+    [Fact]
     public async Task InboundRequestFromPartitionedPeer_IsAborted()
     {
         await using var lab = await LabTestSupport.StartAsync();
