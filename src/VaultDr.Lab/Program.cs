@@ -1,2 +1,3 @@
-// Placeholder entry point until Hosting/ lands; replaced by the hosting work.
-return 0;
+// The lab process: emulated Vault Enterprise DR clusters on loopback (see Hosting/LabProcess.cs for the arguments).
+// Clusters are built by ClusterFactory.Create, the single merge point with Cluster/LabCluster.
+return await VaultDr.Lab.LabProcess.RunAsync(args, VaultDr.Lab.ClusterFactory.Create).ConfigureAwait(false);

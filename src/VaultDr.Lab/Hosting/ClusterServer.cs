@@ -1,0 +1,285 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace VaultDr.Lab;
+
+/// <summary>
+/// The listeners of one cluster: its API endpoint (behind latency, faults and the request log) and its cluster
+/// endpoint, both on one Kestrel app, plus an optional standby front. Stopping disposes the app; starting rebinds
+/// the same two ports. The node (its state) lives as long as the lab.
+/// </summary>
+internal sealed class ClusterServer : IAsyncDisposable
+{
+    private readonly LabHost lab;
+    private readonly X509Certificate2? certificate;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private WebApplication? app;
+    private StandbyFront? standby;
+    private volatile int latencyMs;
+
+    public ClusterServer(LabHost lab, ILabClusterNode node, X509Certificate2? certificate)
+    {
+        this.lab = lab;
+        this.certificate = certificate;
+        Node = node;
+    }
+
+    public ILabClusterNode Node { get; }
+
+    public string Name => Node.Name;
+
+    public string Scheme => certificate is null ? "http" : "https";
+
+    public int ApiPort { get; private set; }
+
+    public int ClusterPort { get; private set; }
+
+    public bool Listening => Volatile.Read(ref app) is not null;
+
+    public int LatencyMs
+    {
+        get => latencyMs;
+        set => latencyMs = value;
+    }
+
+    public StandbyFront? Standby => Volatile.Read(ref standby);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (app is not null)
+            {
+                return;
+            }
+
+            var (started, ports) = await LabKestrel.StartAsync([ApiPort, ClusterPort], certificate, HandleAsync, cancellationToken).ConfigureAwait(false);
+            (ApiPort, ClusterPort) = (ports[0], ports[1]);
+            Node.ApiAddress = new Uri($"{Scheme}://127.0.0.1:{ApiPort}/");
+            Node.ClusterAddress = new Uri($"{Scheme}://127.0.0.1:{ClusterPort}/");
+            Volatile.Write(ref app, started);
+            Node.Running = true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (app is null)
+            {
+                return;
+            }
+
+            Node.Running = false;
+            var stopping = app;
+            Volatile.Write(ref app, null);
+            await LabKestrel.StopAsync(stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Opens the standby front (once; later calls return the same one).</summary>
+    public async Task<StandbyFront> OpenStandbyAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (standby is null)
+            {
+                var front = await StandbyFront.StartAsync(lab, this, certificate, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref standby, front);
+            }
+
+            return standby!;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task CloseStandbyAsync()
+    {
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (standby is not null)
+            {
+                await standby.DisposeAsync().ConfigureAwait(false);
+                Volatile.Write(ref standby, null);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public bool OwnsPort(int port) => port == ApiPort || port == ClusterPort || (Standby is { } front && front.Port == port);
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseStandbyAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
+        Node.Dispose();
+        certificate?.Dispose();
+    }
+
+    private Task HandleAsync(HttpContext context)
+    {
+        // Second line of defence for partitions: the sender's transport should not even have sent this.
+        var from = context.Request.Headers["X-Lab-From"].ToString();
+        if (from.Length > 0 && lab.Partitions.AreSplit(from, Name))
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        return context.Connection.LocalPort == ApiPort ? HandleApiAsync(context) : HandleClusterAsync(context);
+    }
+
+    private async Task HandleClusterAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            var request = await LabHttp.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+            var response = await CallNodeAsync(Node.HandleClusterAsync, request, cancellationToken).ConfigureAwait(false);
+            await LabHttp.WriteAsync(context.Response, response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task HandleApiAsync(HttpContext context)
+    {
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value is { Length: > 0 } value ? value : "/";
+        var query = context.Request.QueryString.HasValue ? context.Request.QueryString.Value![1..] : "";
+        var cancellationToken = context.RequestAborted;
+        var status = 0;
+        var faulted = false;
+        try
+        {
+            var latency = LatencyMs;
+            if (latency > 0)
+            {
+                await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (lab.Faults.Take(Name, method, path) is { } fault)
+            {
+                faulted = true;
+                switch (fault.Kind)
+                {
+                    case LabFaultKinds.Status:
+                        var headers = fault.RetryAfterSec is int seconds
+                            ? new Dictionary<string, string> { ["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                            : null;
+                        await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        await LabHttp.WriteAsync(context.Response, new LabResponse(fault.Status, fault.EffectiveBody, headers), cancellationToken).ConfigureAwait(false);
+                        status = fault.Status;
+                        return;
+
+                    case LabFaultKinds.Drop:
+                        await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        context.Abort();
+                        return;
+
+                    case LabFaultKinds.DropAfterHeaders:
+                        await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        context.Response.StatusCode = 200;
+                        context.Response.ContentType = "application/json";
+                        context.Response.ContentLength = 4096;
+                        await context.Response.Body.WriteAsync("{\"data\":{"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                        await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        status = 200;
+                        await Task.Delay(50, cancellationToken).ConfigureAwait(false); // let the headers leave before the reset
+                        context.Abort();
+                        return;
+
+                    case LabFaultKinds.Delay:
+                        await Task.Delay(fault.DelayMs, cancellationToken).ConfigureAwait(false);
+                        break;
+                }
+            }
+
+            var request = await LabHttp.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+            var response = await CallNodeAsync(Node.HandleApiAsync, request, cancellationToken).ConfigureAwait(false);
+            await LabHttp.WriteAsync(context.Response, response, cancellationToken).ConfigureAwait(false);
+            status = response.Status;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away (or the cluster was stopped): nothing to answer.
+        }
+        finally
+        {
+            lab.Requests.Add(new LabRequestLogEntry(Name, method, path, query, status, DateTimeOffset.UtcNow, faulted, "api"));
+        }
+    }
+
+    private static async Task<LabResponse> CallNodeAsync(Func<LabRequest, CancellationToken, Task<LabResponse>> handler, LabRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await handler(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return LabResponse.Error(500, $"lab internal error: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>
+/// A standby node in front of a cluster: every request gets Vault's standby redirect, 307 with Location = the
+/// cluster's API address + the same path and query.
+/// </summary>
+internal sealed class StandbyFront : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private StandbyFront(WebApplication app, int port, string scheme)
+    {
+        this.app = app;
+        Port = port;
+        Address = new Uri($"{scheme}://127.0.0.1:{port}/");
+    }
+
+    public int Port { get; }
+
+    public Uri Address { get; }
+
+    public static async Task<StandbyFront> StartAsync(LabHost lab, ClusterServer cluster, X509Certificate2? certificate, CancellationToken cancellationToken)
+    {
+        Task Handle(HttpContext context)
+        {
+            var path = context.Request.Path.Value is { Length: > 0 } value ? value : "/";
+            var query = context.Request.QueryString.Value ?? "";
+            var location = cluster.Node.ApiAddress.GetLeftPart(UriPartial.Authority) + path + query;
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = location;
+            context.Response.ContentLength = 0;
+            lab.Requests.Add(new LabRequestLogEntry(cluster.Name, context.Request.Method, path, query.TrimStart('?'), 307, DateTimeOffset.UtcNow, false, "standby"));
+            return Task.CompletedTask;
+        }
+
+        var (app, ports) = await LabKestrel.StartAsync([0], certificate, Handle, cancellationToken).ConfigureAwait(false);
+        return new StandbyFront(app, ports[0], cluster.Scheme);
+    }
+
+    public ValueTask DisposeAsync() => new(LabKestrel.StopAsync(app));
+}

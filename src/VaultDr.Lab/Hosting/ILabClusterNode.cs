@@ -1,0 +1,45 @@
+namespace VaultDr.Lab;
+
+/// <summary>
+/// What the hosting needs from one emulated cluster. The real cluster (Cluster/LabCluster) has exactly these
+/// members; until it is merged, <see cref="ClusterFactory"/> builds a <see cref="MinimalCluster"/>.
+/// </summary>
+public interface ILabClusterNode
+{
+    string Name { get; }
+
+    /// <summary>Set by the host once the API endpoint listens, e.g. <c>https://127.0.0.1:51234/</c>.</summary>
+    Uri ApiAddress { get; set; }
+
+    /// <summary>Set by the host once the cluster endpoint listens.</summary>
+    Uri ClusterAddress { get; set; }
+
+    /// <summary>False while the host has the cluster's listeners stopped (connections refused).</summary>
+    bool Running { get; set; }
+
+    string RootToken { get; }
+
+    IReadOnlyList<string> UnsealKeysHex { get; }
+
+    IReadOnlyList<string> UnsealKeysBase64 { get; }
+
+    bool Sealed { get; }
+
+    void Seal();
+
+    void Unseal();
+
+    /// <summary>A request that reached the API endpoint (after faults and latency).</summary>
+    Task<LabResponse> HandleApiAsync(LabRequest r, CancellationToken ct);
+
+    /// <summary>A request that reached the cluster endpoint (replication traffic from peers).</summary>
+    Task<LabResponse> HandleClusterAsync(LabRequest r, CancellationToken ct);
+
+    /// <summary>Called once, after every cluster of the lab listens and knows its addresses.</summary>
+    void StartBackground();
+
+    /// <summary>A JSON-serialisable description (a record); the control API adds the host's fields to it.</summary>
+    object Describe();
+
+    void Dispose();
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace VaultDr.Lab;
+
+/// <summary>The lab process's command line.</summary>
+public sealed record LabArguments(LabOptions Options, string? CaOut, int? ParentPid, bool ReadyJson)
+{
+    public const string Usage = """
+        Usage: VaultDr.Lab [options]
+          --clusters N          clusters vault-1..vault-N to run (1-64, default 2)
+          --tls                 serve HTTPS with an in-memory CA (written as PEM, see --ca-out)
+          --ca-out PATH         where to write the CA certificate (default: temp folder)
+          --key-shares N        unseal key shares (1-255, default 5)
+          --key-threshold N     unseal key threshold (1-shares, default 3)
+          --vault-version V     Vault version to emulate: 1.15 (default), 2.0, 1.9, 0.11
+          --state-step-ms N     secondary state step delay (default 150)
+          --catch-up-ms N       secondary WAL catch-up delay (default 300)
+          --heartbeat-ms N      heartbeat / WAL poll interval (default 100)
+          --parent-pid PID      exit when that process exits
+          --ready-json          print one line 'VAULTDR-LAB-READY {json}' when ready (for programs);
+                                then also exit when stdin reaches end of file, if stdin is redirected
+        Control API: GET /lab on the control address printed at start.
+        """;
+
+    /// <summary>Parses <paramref name="args"/>; on error returns null and a message.</summary>
+    public static LabArguments? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        error = null;
+        int clusters = 2, shares = 5, threshold = 3, stateStep = 150, catchUp = 300, heartbeat = 100;
+        int? parentPid = null;
+        string version = "1.15";
+        string? caOut = null;
+        bool tls = false, readyJson = false;
+        try
+        {
+            for (var i = 0; i < args.Count; i++)
+            {
+                var arg = args[i];
+                string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{arg} needs a value.");
+                int Number(int min, int max)
+                {
+                    var text = Value();
+                    return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                        ? n
+                        : throw new FormatException($"{arg} must be an integer from {min} to {max} (got '{text}').");
+                }
+
+                switch (arg.ToLowerInvariant())
+                {
+                    case "--clusters": clusters = Number(1, 64); break;
+                    case "--tls": tls = true; break;
+                    case "--ca-out": caOut = Value(); break;
+                    case "--key-shares": shares = Number(1, 255); break;
+                    case "--key-threshold": threshold = Number(1, 255); break;
+                    case "--vault-version":
+                        version = Value();
+                        if (!Version.TryParse(version, out _))
+                        {
+                            throw new FormatException($"--vault-version must look like 1.15 (got '{version}').");
+                        }
+
+                        break;
+                    case "--state-step-ms": stateStep = Number(0, 600_000); break;
+                    case "--catch-up-ms": catchUp = Number(0, 600_000); break;
+                    case "--heartbeat-ms": heartbeat = Number(1, 600_000); break;
+                    case "--parent-pid": parentPid = Number(1, int.MaxValue); break;
+                    case "--ready-json": readyJson = true; break;
+                    default: throw new FormatException($"Unknown argument '{arg}'.");
+                }
+            }
+
+            if (threshold > shares)
+            {
+                throw new FormatException($"--key-threshold ({threshold}) cannot exceed --key-shares ({shares}).");
+            }
+        }
+        catch (FormatException e)
+        {
+            error = e.Message;
+            return null;
+        }
+
+        var options = new LabOptions
+        {
+            ClusterCount = clusters,
+            Tls = tls,
+            KeyShares = shares,
+            KeyThreshold = threshold,
+            VaultVersion = version,
+            StateStepDelay = TimeSpan.FromMilliseconds(stateStep),
+            CatchUpDelay = TimeSpan.FromMilliseconds(catchUp),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat),
+        };
+        return new LabArguments(options, caOut, parentPid, readyJson);
+    }
+}

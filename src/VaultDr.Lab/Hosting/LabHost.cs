@@ -1,0 +1,168 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace VaultDr.Lab;
+
+/// <summary>
+/// A running lab: one Kestrel app per cluster (API + cluster endpoints), the peer transport, faults, partitions,
+/// the request log and the control API. Start with <see cref="StartAsync"/>, end with <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class LabHost : IAsyncDisposable
+{
+    private readonly List<ClusterServer> servers = [];
+    private readonly CancellationTokenSource shutdown = new();
+    private LabCertificates? certificates;
+    private LabPeerTransport? transport;
+    private LabControlApi? control;
+    private int disposed;
+
+    private LabHost(LabOptions options) => Options = options;
+
+    public LabOptions Options { get; }
+
+    /// <summary>The control API, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
+    public Uri ControlAddress => control?.Address ?? throw new InvalidOperationException("The lab is not started.");
+
+    /// <summary>Where the CA certificate (PEM) was written; null without TLS.</summary>
+    public string? CaCertificateFile { get; private set; }
+
+    /// <summary>The CA certificate (PEM); null without TLS.</summary>
+    public string? CaCertificatePem => certificates?.CaPem;
+
+    public IReadOnlyList<ILabClusterNode> Clusters => servers.Select(s => s.Node).ToArray();
+
+    public IPeerTransport Transport => transport ?? throw new InvalidOperationException("The lab is not started.");
+
+    public LabFaults Faults { get; } = new();
+
+    public LabPartitions Partitions { get; } = new();
+
+    public LabRequestLog Requests { get; } = new();
+
+    /// <summary>Cancelled when POST /lab/shutdown (or <see cref="RequestShutdown"/>) asks the lab to end.</summary>
+    public CancellationToken ShutdownRequested => shutdown.Token;
+
+    /// <summary>
+    /// Builds clusters vault-1..vault-N with <paramref name="factory"/>, starts their listeners (in parallel) and the
+    /// control API, then calls each node's StartBackground. With TLS the CA is written as PEM to
+    /// <paramref name="caOut"/> (default: vaultdr-lab-ca-PID.pem in the temp folder).
+    /// </summary>
+    public static async Task<LabHost> StartAsync(LabOptions options, Func<string, LabOptions, IPeerTransport, ILabClusterNode> factory, string? caOut, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(factory);
+        var host = new LabHost(options);
+        try
+        {
+            if (options.Tls)
+            {
+                host.certificates = LabCertificates.CreateAuthority();
+                var file = Path.GetFullPath(caOut ?? Path.Combine(Path.GetTempPath(), $"vaultdr-lab-ca-{Environment.ProcessId}.pem"));
+                await File.WriteAllTextAsync(file, host.certificates.CaPem, cancellationToken).ConfigureAwait(false);
+                host.CaCertificateFile = file;
+            }
+
+            host.transport = new LabPeerTransport(host, host.certificates?.Ca);
+            for (var i = 1; i <= options.ClusterCount; i++)
+            {
+                var name = $"vault-{i}";
+                var node = factory(name, options, host.transport);
+                host.servers.Add(new ClusterServer(host, node, host.certificates?.CreateServerCertificate(name)));
+            }
+
+            await Task.WhenAll(host.servers.Select(s => s.StartAsync(cancellationToken))).ConfigureAwait(false);
+            host.control = await LabControlApi.StartAsync(host, cancellationToken).ConfigureAwait(false);
+            foreach (var server in host.servers)
+            {
+                server.Node.StartBackground();
+            }
+
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public ILabClusterNode GetCluster(string name) => Server(name).Node;
+
+    public bool HasCluster(string name) => servers.Any(s => s.Name == name);
+
+    /// <summary>Closes the cluster's listeners (connections refused) and sets Running=false; its state is kept.</summary>
+    public Task StopClusterAsync(string name) => Server(name).StopAsync();
+
+    /// <summary>Rebinds the cluster's same two ports and sets Running=true.</summary>
+    public Task StartClusterAsync(string name, CancellationToken cancellationToken = default) => Server(name).StartAsync(cancellationToken);
+
+    public bool IsListening(string name) => Server(name).Listening;
+
+    /// <summary>Delay added before every API request of the cluster is handled (0 = none).</summary>
+    public void SetLatency(string name, int milliseconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(milliseconds);
+        Server(name).LatencyMs = milliseconds;
+    }
+
+    public int GetLatency(string name) => Server(name).LatencyMs;
+
+    /// <summary>Opens (once) a standby front for the cluster: every request gets 307 to the cluster's API address.</summary>
+    public async Task<Uri> OpenStandbyAsync(string name, CancellationToken cancellationToken = default) =>
+        (await Server(name).OpenStandbyAsync(cancellationToken).ConfigureAwait(false)).Address;
+
+    public Task CloseStandbyAsync(string name) => Server(name).CloseStandbyAsync();
+
+    public Uri? GetStandbyAddress(string name) => Server(name).Standby?.Address;
+
+    public void RequestShutdown() => shutdown.Cancel();
+
+    /// <summary>The GET /lab document.</summary>
+    public JsonObject Describe() => new()
+    {
+        ["pid"] = Environment.ProcessId,
+        ["control"] = control?.Address.ToString(),
+        ["caCertificateFile"] = CaCertificateFile,
+        ["clusters"] = new JsonArray(servers.Select(s => (JsonNode)DescribeCluster(s.Name)).ToArray()),
+        ["partitions"] = new JsonArray(Partitions.Snapshot().Select(p => (JsonNode)new JsonArray(p[0], p[1])).ToArray()),
+    };
+
+    /// <summary>node.Describe() (serialised, camelCase) plus the host's view of the cluster.</summary>
+    public JsonObject DescribeCluster(string name)
+    {
+        var server = Server(name);
+        var description = server.Node.Describe();
+        var node = JsonSerializer.SerializeToNode(description, description.GetType(), LabHttp.Json);
+        var result = node as JsonObject ?? new JsonObject { ["description"] = node };
+        result["name"] = server.Name;
+        result["apiAddress"] = server.Node.ApiAddress.ToString();
+        result["clusterAddress"] = server.Node.ClusterAddress.ToString();
+        result["running"] = server.Node.Running;
+        result["sealed"] = server.Node.Sealed;
+        result["latencyMs"] = server.LatencyMs;
+        result["standbyAddress"] = server.Standby?.Address.ToString();
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (control is not null)
+        {
+            await control.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(servers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        transport?.Dispose();
+        certificates?.Dispose();
+    }
+
+    internal ClusterServer? FindServerByPort(int port) => servers.FirstOrDefault(s => s.OwnsPort(port));
+
+    private ClusterServer Server(string name) =>
+        servers.FirstOrDefault(s => s.Name == name) ?? throw new KeyNotFoundException($"No cluster named '{name}' in this lab.");
+}

@@ -1,0 +1,69 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace VaultDr.Lab;
+
+/// <summary>Translates between Kestrel's HttpContext and the cluster contract (LabRequest / LabResponse).</summary>
+internal static class LabHttp
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task<LabRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in request.Query)
+        {
+            query[key] = values.ToString();
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, values) in request.Headers)
+        {
+            headers[key] = values.ToString();
+        }
+
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        return new LabRequest(request.Method, request.Path.Value is { Length: > 0 } path ? path : "/", query, headers, body);
+    }
+
+    /// <summary>Reads and discards the request body (so a dropped request was fully received first).</summary>
+    public static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[8192];
+        while (await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+        {
+        }
+    }
+
+    public static async Task WriteAsync(HttpResponse response, LabResponse answer, CancellationToken cancellationToken)
+    {
+        response.StatusCode = answer.Status;
+        if (answer.Headers is not null)
+        {
+            foreach (var (key, value) in answer.Headers)
+            {
+                response.Headers[key] = value;
+            }
+        }
+
+        if (answer.Json is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(answer.Json);
+            if (answer.Headers?.ContainsKey("Content-Type") != true)
+            {
+                response.ContentType = "application/json";
+            }
+
+            response.ContentLength = bytes.Length;
+            await response.Body.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static Task WriteJsonAsync(HttpResponse response, int status, object body) =>
+        WriteAsync(response, new LabResponse(status, JsonSerializer.Serialize(body, body.GetType(), Json)), CancellationToken.None);
+
+    public static Task WriteErrorAsync(HttpResponse response, int status, string error) =>
+        WriteJsonAsync(response, status, new { error });
+}

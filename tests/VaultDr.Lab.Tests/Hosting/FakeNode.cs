@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace VaultDr.Lab.Tests.Hosting;
+
+/// <summary>A cluster that echoes what reached it, so tests can see routing, headers and bodies.</summary>
+internal sealed class FakeNode : ILabClusterNode
+{
+    private volatile bool sealedState;
+
+    public FakeNode(string name, LabOptions options, IPeerTransport transport)
+    {
+        Name = name;
+        Options = options;
+        Transport = transport;
+        UnsealKeysHex = Enumerable.Range(1, options.KeyShares).Select(i => $"{i:x2}{name.Length:x2}").ToArray();
+        UnsealKeysBase64 = UnsealKeysHex.Select(h => Convert.ToBase64String(Convert.FromHexString(h))).ToArray();
+    }
+
+    public static ILabClusterNode Create(string name, LabOptions options, IPeerTransport transport) => new FakeNode(name, options, transport);
+
+    public string Name { get; }
+
+    public LabOptions Options { get; }
+
+    public IPeerTransport Transport { get; }
+
+    public ConcurrentQueue<(string Endpoint, LabRequest Request)> Received { get; } = new();
+
+    public int BackgroundStarts { get; private set; }
+
+    public bool Disposed { get; private set; }
+
+    public Uri ApiAddress { get; set; } = new("http://unset/");
+
+    public Uri ClusterAddress { get; set; } = new("http://unset/");
+
+    public bool Running { get; set; }
+
+    public string RootToken => "hvs.fake-root-" + Name;
+
+    public IReadOnlyList<string> UnsealKeysHex { get; }
+
+    public IReadOnlyList<string> UnsealKeysBase64 { get; }
+
+    public bool Sealed => sealedState;
+
+    public void Seal() => sealedState = true;
+
+    public void Unseal() => sealedState = false;
+
+    public Task<LabResponse> HandleApiAsync(LabRequest r, CancellationToken ct) => Task.FromResult(Echo("api", r));
+
+    public Task<LabResponse> HandleClusterAsync(LabRequest r, CancellationToken ct) => Task.FromResult(Echo("cluster", r));
+
+    public void StartBackground() => BackgroundStarts++;
+
+    public object Describe() => new FakeDescription(Name, "fake", Received.Count);
+
+    public void Dispose() => Disposed = true;
+
+    private LabResponse Echo(string endpoint, LabRequest r)
+    {
+        Received.Enqueue((endpoint, r));
+        if (r.Path == "/v1/throw")
+        {
+            throw new InvalidOperationException("boom");
+        }
+
+        var headers = r.Path == "/v1/with-header" ? new Dictionary<string, string> { ["X-Echo"] = "yes" } : null;
+        return new LabResponse(200, JsonSerializer.Serialize(new
+        {
+            node = Name,
+            endpoint,
+            method = r.Method,
+            path = r.Path,
+            query = r.Query,
+            body = r.Body,
+            token = r.Token,
+            from = r.Headers.TryGetValue("X-Lab-From", out var from) ? from : null,
+        }), headers);
+    }
+}
+
+internal sealed record FakeDescription(string Name, string Kind, int Requests);
