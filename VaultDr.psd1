@@ -29,6 +29,21 @@
         'Revoke-VaultDrOperationToken'
         'New-VaultDrOperationToken'
         'Unprotect-VaultDrOperationToken'
+        # The lab: emulated clusters for demos and rehearsed runbooks.
+        'Start-VaultDrLab'
+        'Stop-VaultDrLab'
+        'Get-VaultDrLab'
+        'Start-VaultDrLabCluster'
+        'Stop-VaultDrLabCluster'
+        'Set-VaultDrLabCluster'
+        'Set-VaultDrLabFault'
+        'Set-VaultDrLabPartition'
+        'Clear-VaultDrLabFault'
+        'New-VaultDrLabStandby'
+        'Get-VaultDrLabRequest'
+        'Clear-VaultDrLabRequest'
+        'Set-VaultDrLabSecret'
+        'Get-VaultDrLabSecret'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

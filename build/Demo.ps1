@@ -25,7 +25,7 @@ function Step([string] $Title) {
 }
 
 function Show-Status {
-    Get-VaultDrStatus -Connection $a.Connection, $b.Connection |
+    Get-VaultDrStatus -Connection $script:connA, $script:connB |
         Format-Table @{ n = 'Cluster'; e = { $_.Address.Authority } }, Mode, State, LastWal, LastRemoteWal,
             @{ n = 'MerkleRoot'; e = { if ($_.MerkleRoot) { $_.MerkleRoot.Substring(0, 10) } } },
             @{ n = 'Peers'; e = { (@($_.Secondaries) + @($_.Primaries) | ForEach-Object { $_.ConnectionStatus }) -join ',' } } -AutoSize |
@@ -37,7 +37,7 @@ function Wait-CaughtUp($Primary, $Secondary) {
     $deadline = (Get-Date).AddSeconds($TimeoutSec)
     $delay = 50
     while ($true) {
-        $p, $s = Get-VaultDrStatus -Connection $Primary.Connection, $Secondary.Connection
+        $p, $s = Get-VaultDrStatus -Connection $Primary, $Secondary
         $peer = @($p.Secondaries) | Where-Object { $_.ApiAddress -and ([uri]$_.ApiAddress).Authority -eq $Secondary.Address.Authority } | Select-Object -First 1
         if ($s.State -eq 'stream-wals' -and $s.LastRemoteWal -ge $p.LastWal -and $p.LastWal -gt 0 -and
             $s.MerkleRoot -eq $p.MerkleRoot -and $s.ClusterId -eq $p.ClusterId -and $peer -and $peer.ConnectionStatus -eq 'connected') {
@@ -56,48 +56,51 @@ try {
     Step 'Start a two-cluster lab (TLS on, private CA)'
     $clusters = Start-VaultDrLab -ClusterCount 2 -Tls
     $a, $b = $clusters
+    $connA, $connB = $a.Connection, $b.Connection
     $clusters | Format-Table Name, Address, ClusterAddress, KeyThreshold -AutoSize | Out-Host
     Show-Status
 
     Step "Enable DR primary on $($a.Name)"
-    Enable-VaultDrPrimary -Connection $a.Connection -WarningAction SilentlyContinue
+    Enable-VaultDrPrimary -Connection $connA -WarningAction SilentlyContinue
 
     Step "Write data on $($a.Name)"
-    Set-VaultDrLabSecret -Connection $a.Connection -Path demo/database -Data @{ password = 'correct-horse-battery-staple' }
+    Set-VaultDrLabSecret -Connection $connA -Path demo/database -Data @{ password = 'correct-horse-battery-staple' }
 
     Step "Activation token from $($a.Name) -> enable $($b.Name) as its DR secondary (wipes $($b.Name))"
-    New-VaultDrSecondaryToken -Connection $a.Connection -Id $b.Name |
-        Enable-VaultDrSecondary -Connection $b.Connection -Confirm:$false -WarningAction SilentlyContinue
-    Wait-CaughtUp $a $b
+    New-VaultDrSecondaryToken -Connection $connA -Id $b.Name |
+        Enable-VaultDrSecondary -Connection $connB -Confirm:$false -WarningAction SilentlyContinue
+    # The secondary now holds the primary's token store: its own old root token is gone, as in Vault.
+    $connB = New-VaultDrConnection -Name $b.Name -Address $b.Address -Token $a.RootToken -CACertificateFile $b.CACertificateFile
+    Wait-CaughtUp $connA $connB
     Show-Status
 
     Step "Planned failover: demote $($a.Name)"
-    Invoke-VaultDrDemote -Connection $a.Connection -Confirm:$false
+    Invoke-VaultDrDemote -Connection $connA -Confirm:$false -WarningAction SilentlyContinue
 
     Step "DR operation token on $($b.Name) from $($a.KeyThreshold) unseal key shares"
     $tokenB = $a.UnsealKeys | Select-Object -First $a.KeyThreshold |
-        New-VaultDrOperationToken -Connection $b.Connection -WarningAction SilentlyContinue
+        New-VaultDrOperationToken -Connection $connB -WarningAction SilentlyContinue
 
     Step "Promote $($b.Name)"
-    $tokenB | Invoke-VaultDrPromote -Connection $b.Connection -Confirm:$false -WarningAction SilentlyContinue
+    $tokenB | Invoke-VaultDrPromote -Connection $connB -Confirm:$false -WarningAction SilentlyContinue
     Show-Status
 
     Step "Fail back: re-attach $($a.Name) to $($b.Name) with update-primary (no wipe)"
     $tokenA = $a.UnsealKeys | Select-Object -First $a.KeyThreshold |
-        New-VaultDrOperationToken -Connection $a.Connection -WarningAction SilentlyContinue
-    New-VaultDrSecondaryToken -Connection $b.Connection -Id $a.Name |
-        Update-VaultDrPrimary -Connection $a.Connection -DrOperationToken $tokenA.DrOperationToken -Confirm:$false -WarningAction SilentlyContinue
-    Wait-CaughtUp $b $a
+        New-VaultDrOperationToken -Connection $connA -WarningAction SilentlyContinue
+    New-VaultDrSecondaryToken -Connection $connB -Id $a.Name |
+        Update-VaultDrPrimary -Connection $connA -DrOperationToken $tokenA.DrOperationToken -Confirm:$false -WarningAction SilentlyContinue
+    Wait-CaughtUp $connB $connA
     Show-Status
 
     Step "Read the data on the new primary $($b.Name)"
-    $secret = Get-VaultDrLabSecret -Connection $b.Connection -Path demo/database
+    $secret = Get-VaultDrLabSecret -Connection $connB -Path demo/database
     if ($secret.password -ne 'correct-horse-battery-staple') { throw 'The data written before the failover did not survive it.' }
     Write-Host '        secret/demo/database survived the failover'
 
-    Step 'Delete the DR operation tokens'
-    $tokenA | Revoke-VaultDrOperationToken -Connection $a.Connection -Confirm:$false
-    $tokenB | Revoke-VaultDrOperationToken -Connection $b.Connection -Confirm:$false
+    Step 'Delete the DR operation tokens (they never expire)'
+    $tokenA | Revoke-VaultDrOperationToken -Connection $connA -Confirm:$false
+    Write-Host "        deleted the token made on $($a.Name); the one made on $($b.Name) was consumed by its promotion"
 
     $verdict = 'PASSED'
 }

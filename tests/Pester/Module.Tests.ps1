@@ -77,14 +77,17 @@ BeforeAll {
 }
 
 Describe 'The VaultDr module' {
-    It 'exports exactly the 19 DR cmdlets' {
+    It 'exports exactly the 19 DR cmdlets and the 14 lab cmdlets' {
         $expected = 'New-VaultDrConnection', 'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote',
             'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey',
             'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary',
             'Get-VaultDrOperationTokenProgress', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
-            'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken', 'Unprotect-VaultDrOperationToken'
+            'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken', 'Unprotect-VaultDrOperationToken',
+            'Start-VaultDrLab', 'Stop-VaultDrLab', 'Get-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster',
+            'Set-VaultDrLabCluster', 'Set-VaultDrLabFault', 'Set-VaultDrLabPartition', 'Clear-VaultDrLabFault', 'New-VaultDrLabStandby',
+            'Get-VaultDrLabRequest', 'Clear-VaultDrLabRequest', 'Set-VaultDrLabSecret', 'Get-VaultDrLabSecret'
         $actual = Get-Command -Module VaultDr | ForEach-Object Name
-        $actual.Count | Should -Be 19
+        $actual.Count | Should -Be 33
         ($actual | Sort-Object) | Should -Be ($expected | Sort-Object)
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }
@@ -147,6 +150,15 @@ Describe 'The VaultDr module' {
             $impact | Should -Be ([System.Management.Automation.ConfirmImpact]::High)
         } else {
             $impact | Should -Not -Be ([System.Management.Automation.ConfirmImpact]::High)
+        }
+    }
+
+    It 'every exported cmdlet that is not a read or a local decode supports -WhatIf and -Confirm' {
+        $local = 'New-VaultDrConnection', 'Unprotect-VaultDrOperationToken'
+        $changing = Get-Command -Module VaultDr | Where-Object { $_.Verb -ne 'Get' -and $local -notcontains $_.Name }
+        $changing.Count | Should -BeGreaterThan 20
+        foreach ($command in $changing) {
+            (Get-CmdletAttribute $command.Name).SupportsShouldProcess | Should -BeTrue -Because $command.Name
         }
     }
 

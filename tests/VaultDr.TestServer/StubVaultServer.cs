@@ -384,10 +384,16 @@ public sealed class StubVaultServer : IDisposable
     /// <summary>Linger 0 makes close send RST instead of FIN, discarding anything unsent.</summary>
     private static void Reset(TcpClient client)
     {
+        // A TcpClient that its handler already disposed has no socket left to reset.
+        if (client.Client is not { } socket)
+        {
+            return;
+        }
+
         try
         {
-            client.Client.LingerState = new LingerOption(true, 0);
-            client.Client.Close();
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
@@ -396,9 +402,14 @@ public sealed class StubVaultServer : IDisposable
 
     private static void CloseGracefully(TcpClient client)
     {
+        if (client.Client is not { } socket)
+        {
+            return;
+        }
+
         try
         {
-            client.Client.Shutdown(SocketShutdown.Send);
+            socket.Shutdown(SocketShutdown.Send);
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {

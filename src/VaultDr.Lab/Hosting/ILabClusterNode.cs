@@ -2,7 +2,7 @@ namespace VaultDr.Lab;
 
 /// <summary>
 /// What the hosting needs from one emulated cluster. The real cluster (Cluster/LabCluster) has exactly these
-/// members; until it is merged, <see cref="ClusterFactory"/> builds a <see cref="MinimalCluster"/>.
+/// members (<see cref="ClusterFactory"/> builds it).
 /// </summary>
 public interface ILabClusterNode
 {
