@@ -122,7 +122,7 @@ internal sealed class VaultClient : IDisposable
 
                 if (status is >= 200 and < 300)
                 {
-                    return Parse(response, status, log, secrets);
+                    return Parse(response, status, log, secrets, request.IsLabControl);
                 }
 
                 if (retry < _retryPolicy.MaxRetries && RetryPolicy.IsRetryable(request.ChangesState, failure, status))
@@ -151,7 +151,7 @@ internal sealed class VaultClient : IDisposable
         }
     }
 
-    private VaultResponse Parse(RestResponse response, int status, IVaultCallLog log, IReadOnlyCollection<string> secrets)
+    private VaultResponse Parse(RestResponse response, int status, IVaultCallLog log, IReadOnlyCollection<string> secrets, bool labControl)
     {
         if (string.IsNullOrWhiteSpace(response.Content))
         {
@@ -171,6 +171,12 @@ internal sealed class VaultClient : IDisposable
 
         if (root.ValueKind != JsonValueKind.Object)
         {
+            // Vault always answers with an object; the lab's control API may answer with a list.
+            if (labControl)
+            {
+                return new VaultResponse(status, root, _connection.Address);
+            }
+
             throw new VaultResponseException($"Vault answered {status} with JSON that is not an object.");
         }
 

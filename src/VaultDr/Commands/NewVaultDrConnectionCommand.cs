@@ -21,12 +21,15 @@ public sealed class NewVaultDrConnectionCommand : VaultDrCmdlet
     [Parameter]
     public string? Namespace { get; set; }
 
+    /// <summary>Null or empty means "none", so a value that may be unset (a lab without TLS) can be passed through.</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyString]
     public string? CACertificateFile { get; set; }
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyString]
     public string? CACertificatePath { get; set; }
 
     [Parameter]
@@ -56,8 +59,8 @@ public sealed class NewVaultDrConnectionCommand : VaultDrCmdlet
             Address = Address,
             Token = Token,
             Namespace = Namespace,
-            CACertificateFile = CACertificateFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CACertificateFile),
-            CACertificatePath = CACertificatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CACertificatePath),
+            CACertificateFile = string.IsNullOrWhiteSpace(CACertificateFile) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CACertificateFile),
+            CACertificatePath = string.IsNullOrWhiteSpace(CACertificatePath) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CACertificatePath),
             ClientCertificate = ClientCertificate,
             SkipCertificateCheck = MyInvocation.BoundParameters.ContainsKey(nameof(SkipCertificateCheck)) ? SkipCertificateCheck.IsPresent : null,
             TimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : null,
