@@ -6,7 +6,10 @@
     Plain PowerShell, no task library. Tasks run in the order given.
     Build   dotnet publish into out/VaultDr (dll, RestSharp, version-stamped psd1, format file, help).
     Test    Build, then xunit, then Pester in a fresh pwsh against out/VaultDr. Ends with "N passed, N failed".
-    Docs    Builds MAML help from docs/ into out/VaultDr/en-US.
+    Docs    Builds MAML help and about_VaultDr.help.txt from docs/ into out/VaultDr/en-US: with PlatyPS's
+            New-ExternalHelp when PlatyPS is installed, else with tools/VaultDr.HelpBuilder (Markdig).
+            With -Update, first regenerates the SYNTAX and PARAMETERS sections of docs/*.md from the
+            compiled cmdlets, keeping the hand-written text, and adds a skeleton page for a new cmdlet.
     Package Writes a Gallery-shaped .nupkg of out/VaultDr into out/.
     Demo    Walks a DR lifecycle against the local lab.
 #>
@@ -16,7 +19,10 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # With -Task Docs: regenerate docs/*.md SYNTAX and PARAMETERS from the compiled cmdlets first.
+    [switch] $Update
 )
 
 $ErrorActionPreference = 'Stop'
@@ -27,6 +33,7 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'VaultDr'
 $ResultsDir = Join-Path $Out 'test-results'
 $PesterVersion = '5.7.1'
+$Docs = Join-Path $Root 'docs'
 
 function Invoke-Native {
     param([Parameter(Mandatory)][string] $What, [Parameter(Mandatory)][scriptblock] $Command)
@@ -64,6 +71,40 @@ function Invoke-Build {
     }
     Get-ChildItem (Join-Path $ModuleOut 'lab') -Filter '*.pdb' | Remove-Item -Force
     Write-Host "    out/VaultDr $version"
+    Invoke-HelpBuild
+}
+
+function Invoke-HelpBuild {
+    <# docs/*.md -> out/VaultDr/en-US: VaultDr.dll-Help.xml (MAML) and about_VaultDr.help.txt. #>
+    $helpOut = Join-Path $ModuleOut 'en-US'
+    if (Test-Path $helpOut) { Remove-Item -Recurse -Force $helpOut }
+    if (Get-Module -ListAvailable platyPS) {
+        Write-Host '==> Help (PlatyPS)'
+        Import-Module platyPS
+        New-ExternalHelp -Path $Docs -OutputPath $helpOut -Force | Out-Null
+    } else {
+        Write-Host '==> Help (tools/VaultDr.HelpBuilder; PlatyPS is not installed)'
+        $builder = Join-Path $Out 'helpbuilder'
+        Invoke-Native 'dotnet build (VaultDr.HelpBuilder)' {
+            dotnet build (Join-Path $Root 'tools/VaultDr.HelpBuilder/VaultDr.HelpBuilder.csproj') -c $Configuration -o $builder --nologo -v quiet
+        }
+        Invoke-Native 'VaultDr.HelpBuilder' { dotnet (Join-Path $builder 'VaultDr.HelpBuilder.dll') $Docs $helpOut | Out-Null }
+    }
+    foreach ($file in 'VaultDr.dll-Help.xml', 'about_VaultDr.help.txt') {
+        if (-not (Test-Path (Join-Path $helpOut $file))) { throw "The help build did not write en-US/$file." }
+    }
+}
+
+function Invoke-Docs {
+    if (-not (Test-Path (Join-Path $ModuleOut 'VaultDr.dll'))) { Invoke-Build }
+    if ($Update) {
+        Write-Host '==> Docs -Update (SYNTAX and PARAMETERS from the compiled cmdlets)'
+        # A fresh pwsh: the assembly is loaded there, not into this session.
+        Invoke-Native 'Update-VaultDrHelp' {
+            dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Update-VaultDrHelp.ps1') -ModuleAssembly (Join-Path $ModuleOut 'VaultDr.dll') -DocsFolder $Docs
+        }
+    }
+    Invoke-HelpBuild
 }
 
 function Get-TrxCounts([string] $Path) {
@@ -78,7 +119,7 @@ function Invoke-Test {
 
     Write-Host '==> xunit'
     $xunit = [pscustomobject]@{ Passed = 0; Failed = 0 }
-    foreach ($project in 'VaultDr.Tests', 'VaultDr.Lab.Tests') {
+    foreach ($project in 'VaultDr.Tests', 'VaultDr.Lab.Tests', 'VaultDr.HelpBuilder.Tests') {
         $trxName = "$project.trx"
         $trxPath = Join-Path $ResultsDir $trxName
         Remove-Item -Force -ErrorAction Ignore $trxPath
@@ -167,6 +208,7 @@ foreach ($step in $Task) {
     switch ($step) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Docs' { Invoke-Docs }
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         default { throw "Task '$step' is not available yet." }
