@@ -11,6 +11,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterModule -Force
 $env:VAULTDR_MODULE_MANIFEST = (Resolve-Path $ModuleManifest).Path
+$env:VAULTDR_PESTER_MODULE = (Resolve-Path $PesterModule).Path
 
 $config = New-PesterConfiguration
 $config.Run.Path = $PSScriptRoot
