@@ -29,6 +29,12 @@
         'Revoke-VaultDrOperationToken'
         'New-VaultDrOperationToken'
         'Unprotect-VaultDrOperationToken'
+        # Runbook-grade orchestration.
+        'Get-VaultDrHealth'
+        'Test-VaultDrReplication'
+        'Wait-VaultDrReplication'
+        'Invoke-VaultDrFailover'
+        'New-VaultDrBatchOperationToken'
         # The lab: emulated clusters for demos and rehearsed runbooks.
         'Start-VaultDrLab'
         'Stop-VaultDrLab'

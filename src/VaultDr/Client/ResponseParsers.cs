@@ -103,6 +103,27 @@ internal static class ResponseParsers
         return new SecondaryPublicKey { PublicKey = key, Address = response.ClusterAddress };
     }
 
+    /// <summary>auth/token/create answers: the token is auth.client_token, its TTL auth.lease_duration.</summary>
+    internal static OperationToken BatchToken(VaultResponse response)
+    {
+        if (response.Root is not { ValueKind: JsonValueKind.Object } root ||
+            !root.TryGetProperty("auth", out var auth) || auth.ValueKind != JsonValueKind.Object ||
+            auth.GetString("client_token") is not { Length: > 0 } token)
+        {
+            throw new VaultResponseException("Vault's token-create answer has no auth.client_token.");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        return new OperationToken
+        {
+            DrOperationToken = SecretText.Protect(token),
+            Address = response.ClusterAddress,
+            CreatedAt = now,
+            IsBatch = true,
+            ExpiresAt = auth.GetInt64("lease_duration") is { } seconds and > 0 ? now.AddSeconds(seconds) : null,
+        };
+    }
+
     /// <summary>generate-operation-token attempt/update answers (fields at the top level or under data).</summary>
     internal static OperationTokenProgress Progress(VaultResponse response)
     {

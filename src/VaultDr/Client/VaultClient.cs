@@ -120,7 +120,7 @@ internal sealed class VaultClient : IDisposable
                     continue;
                 }
 
-                if (status is >= 200 and < 300)
+                if (status is >= 200 and < 300 || (request.Accepts(status) && VaultErrorMapping.ReadErrors(response.Content).Count == 0))
                 {
                     return Parse(response, status, log, secrets, request.IsLabControl);
                 }

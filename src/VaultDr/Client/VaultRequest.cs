@@ -8,6 +8,7 @@ namespace VaultDr.Client;
 internal sealed class VaultRequest
 {
     private readonly List<KeyValuePair<string, object>> _fields = new();
+    private readonly HashSet<int> _accepted = new();
 
     public VaultRequest(HttpMethod method, string path)
         : this(method, path, underApi: true)
@@ -39,6 +40,18 @@ internal sealed class VaultRequest
     public bool IsLabControl { get; }
 
     public IReadOnlyList<KeyValuePair<string, object>> Fields => _fields;
+
+    /// <summary>
+    /// Non-2xx statuses that are answers, not errors, for this call (sys/health reports the node's role
+    /// through its status code). They are never retried. A body with Vault's errors array is still an error.
+    /// </summary>
+    public VaultRequest Accepting(params int[] statuses)
+    {
+        _accepted.UnionWith(statuses);
+        return this;
+    }
+
+    internal bool Accepts(int status) => _accepted.Contains(status);
 
     /// <summary>Adds a body field. Null values are left out, so Vault applies its own default.</summary>
     public VaultRequest With(string name, object? value)

@@ -24,7 +24,15 @@ public sealed class NewVaultDrSecondaryTokenCommand : VaultDrConnectedCmdlet
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
-    protected override void BeginProcessing() => Id = Checked(() => ArgumentChecks.Text(Id, nameof(Id)));
+    /// <summary>On an Azure Pipelines agent: also store the activation token in this secret pipeline variable.</summary>
+    [Parameter]
+    public string? AzDevOpsVariable { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        Id = Checked(() => ArgumentChecks.Text(Id, nameof(Id)));
+        CheckAzDevOpsVariable(AzDevOpsVariable);
+    }
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
@@ -41,6 +49,11 @@ public sealed class NewVaultDrSecondaryTokenCommand : VaultDrConnectedCmdlet
                 .With("ttl", Ttl.ToVaultString())
                 .With("secondary_public_key", publicKey));
         var token = ResponseParsers.ActivationToken(response, Id);
+        if (AzDevOpsVariable is not null)
+        {
+            SetAzDevOpsSecret(AzDevOpsVariable, token.ActivationToken);
+        }
+
         WriteObject(AsPlainText ? SecretText.Reveal(token.ActivationToken) : token);
     }
 }

@@ -81,4 +81,10 @@ public sealed class OperationToken
 
     /// <summary>Operation tokens have no TTL: delete them with Revoke-VaultDrOperationToken after use.</summary>
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>True for a batch DR operation token (New-VaultDrBatchOperationToken): it replicates to the secondaries and ends with its TTL.</summary>
+    public bool IsBatch { get; init; }
+
+    /// <summary>When a batch token stops working; null for a ceremony token, which never expires.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

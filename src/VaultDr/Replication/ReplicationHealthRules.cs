@@ -97,6 +97,16 @@ internal static class ReplicationHealthRules
         };
     }
 
+    /// <summary>A health result for a pair whose status could not be read at all.</summary>
+    internal static ReplicationHealth Unreadable(Uri primary, Uri secondary, string reason, DateTimeOffset now) => new()
+    {
+        Primary = primary,
+        Secondary = secondary,
+        Healthy = false,
+        FailedChecks = new[] { reason },
+        CheckedAt = now,
+    };
+
     /// <summary>The primary's entry for this secondary: by secondary id, else by API address.</summary>
     internal static DrPeer? FindPeer(DrStatus primary, DrStatus secondary)
     {

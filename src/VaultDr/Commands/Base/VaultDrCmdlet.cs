@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using VaultDr.Client;
+using VaultDr.Pipeline;
 
 namespace VaultDr.Commands;
 
@@ -40,7 +41,11 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     public new void WriteVerbose(string text) => WithoutPrompt(() => base.WriteVerbose(text));
 
     /// <inheritdoc cref="WriteVerbose(string)"/>
-    public new void WriteWarning(string text) => WithoutPrompt(() => base.WriteWarning(text));
+    public new void WriteWarning(string text)
+    {
+        WithoutPrompt(() => base.WriteWarning(text));
+        ToAgent(AzureDevOps.LogIssue("warning", text));
+    }
 
     /// <inheritdoc cref="WriteVerbose(string)"/>
     public new void WriteDebug(string text) => WithoutPrompt(() => base.WriteDebug(text));
@@ -100,9 +105,54 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     internal static ErrorRecord ToErrorRecord(VaultDrException exception, object? target) =>
         new(exception, exception.ErrorId, exception.Category, target);
 
-    internal void WriteFailure(VaultDrException exception, object? target) => WriteError(ToErrorRecord(exception, target));
+    internal void WriteFailure(VaultDrException exception, object? target)
+    {
+        ToAgent(AzureDevOps.LogIssue("error", exception.Message));
+        WriteError(ToErrorRecord(exception, target));
+    }
 
-    internal void ThrowFailure(VaultDrException exception, object? target) => ThrowTerminatingError(ToErrorRecord(exception, target));
+    internal void ThrowFailure(VaultDrException exception, object? target)
+    {
+        ToAgent(AzureDevOps.LogIssue("error", exception.Message));
+        ThrowTerminatingError(ToErrorRecord(exception, target));
+    }
+
+    /// <summary>
+    /// On an Azure Pipelines agent (TF_BUILD), writes a logging command to the host's stdout, where the
+    /// agent reads it. Elsewhere it does nothing.
+    /// </summary>
+    internal void ToAgent(string line)
+    {
+        if (AzureDevOps.IsAgent() && Host?.UI is { } ui)
+        {
+            WithoutPrompt(() => ui.WriteLine(line));
+        }
+    }
+
+    /// <summary>
+    /// -AzDevOpsVariable: stores a secret in a secret pipeline variable (issecret=true, masked by the agent)
+    /// instead of showing it. Only on an agent; the name is checked before any request is sent.
+    /// </summary>
+    internal void CheckAzDevOpsVariable(string? name)
+    {
+        if (name is null)
+        {
+            return;
+        }
+
+        if (!AzureDevOps.IsAgent())
+        {
+            ThrowFailure(new VaultDrOperationException("VaultDrNotInAzureDevOps", "-AzDevOpsVariable only works on an Azure Pipelines agent (TF_BUILD is not set); nothing was sent."), name);
+        }
+
+        if (!AzureDevOps.IsValidVariableName(name))
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrInvalidAzDevOpsVariable", $"'{name}' is not a usable pipeline variable name (letters, digits, '.', '_' and '-')."), name);
+        }
+    }
+
+    internal void SetAzDevOpsSecret(string name, System.Security.SecureString secret) =>
+        ToAgent(AzureDevOps.SetSecretVariable(name, SecretText.Reveal(secret)));
 
     /// <summary>Runs a local input check; a failure ends the command before any request is sent.</summary>
     internal T Checked<T>(Func<T> check)

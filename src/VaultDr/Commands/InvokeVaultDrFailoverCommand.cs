@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Security;
+using System.Text.RegularExpressions;
+using VaultDr.Client;
+using VaultDr.Pipeline;
+using VaultDr.Replication;
+
+namespace VaultDr.Commands;
+
+/// <summary>
+/// Vault's documented DR failover, done the same way every time: preflight, demote the old primary
+/// (planned), get a DR operation token, promote, verify, re-attach the old primary as a secondary of the
+/// new one, wait for it to catch up, delete the operation tokens it generated. Each step is a
+/// ShouldProcess step, so -WhatIf prints the whole plan and sends nothing. Failback is the same command
+/// the other way round: -Primary is always the cluster that is primary now.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "VaultDrFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = KeyShareSet)]
+[OutputType(typeof(FailoverReport))]
+public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
+{
+    private const string KeyShareSet = "KeyShare";
+    private const string TokenSet = "DrOperationToken";
+
+    private readonly List<FailoverStep> _steps = new();
+    private readonly List<(VaultDrConnection Cluster, OperationToken Token)> _generated = new();
+    private bool _whatIf;
+
+    /// <summary>The cluster that is DR primary now (or was, in a disaster).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNull]
+    public VaultDrConnection Primary { get; set; } = null!;
+
+    /// <summary>The DR secondary to promote.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNull]
+    public VaultDrConnection Secondary { get; set; } = null!;
+
+    /// <summary>Unseal (or recovery) key shares for the DR operation token ceremonies.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = KeyShareSet)]
+    [ValidateNotNullOrEmpty]
+    public SecureString[] KeyShare { get; set; } = Array.Empty<SecureString>();
+
+    /// <summary>A DR operation token made in advance, typically a batch token from New-VaultDrBatchOperationToken.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TokenSet, ValueFromPipelineByPropertyName = true)]
+    public SecureString DrOperationToken { get; set; } = new();
+
+    /// <summary>Both clusters are up: demote the primary first (the default).</summary>
+    [Parameter]
+    public SwitchParameter Planned { get; set; }
+
+    /// <summary>The primary is down: promote without demoting it.</summary>
+    [Parameter]
+    public SwitchParameter Unplanned { get; set; }
+
+    /// <summary>Fail over even though the secondary has not caught up (sends force=true with the promote). Writes not yet replicated are lost.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>The id the old primary gets as a secondary of the new one; by default its name and a timestamp.</summary>
+    [Parameter]
+    public string? SecondaryId { get; set; }
+
+    /// <summary>How long to wait for the new primary to run and the old one to catch up.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int TimeoutSec { get; set; } = 300;
+
+    private bool IsPlanned => !Unplanned;
+
+    protected override void BeginProcessing()
+    {
+        if (Planned && Unplanned)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrPlannedOrUnplanned", "Give -Planned or -Unplanned, not both."), null);
+        }
+
+        if (Primary.Address == Secondary.Address)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrSameCluster", $"-Primary and -Secondary are the same cluster ({Primary})."), Primary.Address);
+        }
+
+        if (ParameterSetName == TokenSet)
+        {
+            Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
+        }
+        else
+        {
+            foreach (var share in KeyShare)
+            {
+                Checked(() => ArgumentChecks.KeyShare(share));
+            }
+        }
+
+        SecondaryId = Checked(() => SecondaryId is null ? DefaultSecondaryId(Primary, DateTimeOffset.UtcNow) : ArgumentChecks.Text(SecondaryId, nameof(SecondaryId)));
+        _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) ? ((SwitchParameter)whatIf).IsPresent : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
+    }
+
+    protected override void ProcessRecord()
+    {
+        var clock = Stopwatch.StartNew();
+        var report = new FailoverReport
+        {
+            Kind = IsPlanned ? "Planned" : "Unplanned",
+            OldPrimary = Primary.Address,
+            NewPrimary = Secondary.Address,
+            WhatIf = _whatIf,
+        };
+
+        try
+        {
+            RunSteps();
+            report.Succeeded = !_whatIf && _steps.All(s => s.Status is "Succeeded" or "Skipped");
+            if (!_whatIf && _steps.FirstOrDefault(s => s.Status == "Skipped" && s.Name.StartsWith("Re-attach", StringComparison.Ordinal)) is { } skipped)
+            {
+                report.NextSafeCommand = ReattachCommand();
+            }
+        }
+        catch (StepFailed failed)
+        {
+            report.FailedStep = failed.Step.ToString();
+            report.Error = failed.Error.Message;
+            report.NextSafeCommand = NextSafeCommand(failed.Step);
+            foreach (var step in _steps.Where(s => s.Status == "NotRun"))
+            {
+                step.Detail = "Not run: an earlier step failed.";
+            }
+        }
+        catch (StepDeclined)
+        {
+            report.FailedStep = _steps.First(s => s.Status == "Declined").ToString();
+            report.Error = "Declined at the confirmation prompt; the steps after it were not run.";
+            report.NextSafeCommand = "Read Get-VaultDrStatus -Connection on both clusters before doing anything else.";
+        }
+
+        report.Steps = _steps.ToArray();
+        if (!_whatIf)
+        {
+            report.OldPrimaryStatus = TryReadStatus(Primary);
+            report.NewPrimaryStatus = TryReadStatus(Secondary);
+            if (report.OldPrimaryStatus is { IsPrimary: true } && report.NewPrimaryStatus is { IsPrimary: true })
+            {
+                WriteWarning($"TWO PRIMARIES: {Primary} and {Secondary} are both DR primaries. Demote one now: Invoke-VaultDrDemote -Connection <the one clients do not use>.");
+            }
+        }
+
+        report.Duration = clock.Elapsed;
+        WriteObject(report);
+        if (report.FailedStep is not null)
+        {
+            WriteFailure(
+                new VaultDrOperationException(
+                    "VaultDrFailoverStepFailed",
+                    $"The failover stopped at step {report.FailedStep}: {report.Error} " +
+                    $"Now: {Describe(report.OldPrimaryStatus, Primary)}; {Describe(report.NewPrimaryStatus, Secondary)}. Next: {report.NextSafeCommand}"),
+                Secondary.Address);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Management.Automation;
+
+namespace VaultDr.Commands;
+
+/// <summary>
+/// Checks each DR secondary against Vault's documented criteria: stream-wals, connected, caught up
+/// (last_remote_wal >= last_wal), same merkle root, same cluster id; and flags two primaries.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "VaultDrReplication")]
+[OutputType(typeof(ReplicationHealth))]
+[OutputType(typeof(bool))]
+public sealed class TestVaultDrReplicationCommand : VaultDrReplicationCmdlet
+{
+    /// <summary>Return one bool: every secondary is healthy (for Should -BeTrue and if-statements).</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var results = Probe();
+        WarnAboutTwoPrimaries(results);
+        if (Quiet)
+        {
+            WriteObject(results.All(r => r.Healthy));
+            return;
+        }
+
+        WriteObject(results, enumerateCollection: true);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace VaultDr.Pipeline;
+
+/// <summary>
+/// Azure Pipelines logging commands. An agent sets TF_BUILD and reads these lines from the step's stdout:
+/// errors and warnings become annotations, groups fold long steps, and setvariable with issecret=true
+/// stores a value the agent masks in every later log line.
+/// </summary>
+internal static class AzureDevOps
+{
+    internal static bool IsAgent(Func<string, string?>? environment = null) =>
+        string.Equals((environment ?? Environment.GetEnvironmentVariable)("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>##vso[task.logissue type=error|warning]message</summary>
+    internal static string LogIssue(string type, string message) => $"##vso[task.logissue type={type}]{EscapeData(message)}";
+
+    internal static string GroupStart(string title) => $"##[group]{EscapeData(title)}";
+
+    internal const string GroupEnd = "##[endgroup]";
+
+    /// <summary>##vso[task.setvariable variable=NAME;issecret=true]value — the agent masks the value from then on.</summary>
+    internal static string SetSecretVariable(string name, string value) =>
+        $"##vso[task.setvariable variable={EscapeProperty(name)};issecret=true]{EscapeData(value)}";
+
+    /// <summary>A pipeline variable name: letters, digits, '.', '_' and '-', not starting with a digit-only prefix problem.</summary>
+    internal static bool IsValidVariableName(string name) =>
+        name.Length is > 0 and <= 256 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') && !name.StartsWith("system.", StringComparison.OrdinalIgnoreCase);
+
+    // The agent's own escaping rules (azure-pipelines-agent, CommandStringConvertor).
+    internal static string EscapeData(string value) => new StringBuilder(value)
+        .Replace("%", "%AZP25")
+        .Replace("\r", "%0D")
+        .Replace("\n", "%0A")
+        .ToString();
+
+    internal static string EscapeProperty(string value) => new StringBuilder(value)
+        .Replace("%", "%AZP25")
+        .Replace("\r", "%0D")
+        .Replace("\n", "%0A")
+        .Replace("]", "%5D")
+        .Replace(";", "%3B")
+        .ToString();
+}
