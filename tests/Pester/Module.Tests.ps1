@@ -11,11 +11,12 @@ BeforeDiscovery {
         'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote', 'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken',
         'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey', 'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote',
         'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
-        'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken'
+        'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken',
+        'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken'
     ) | ForEach-Object { @{ Name = $_ } }
 
     $high = 'Invoke-VaultDrDemote', 'Disable-VaultDrPrimary', 'Revoke-VaultDrSecondary', 'Enable-VaultDrSecondary',
-        'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary'
+        'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Invoke-VaultDrFailover'
     $script:ImpactCases = $script:StateChanging | ForEach-Object {
         @{ Name = $_.Name; Impact = if ($high -contains $_.Name) { 'High' } else { 'NotHigh' } }
     }
@@ -77,17 +78,18 @@ BeforeAll {
 }
 
 Describe 'The VaultDr module' {
-    It 'exports exactly the 19 DR cmdlets and the 14 lab cmdlets' {
+    It 'exports exactly the 19 DR cmdlets, the 5 orchestration cmdlets and the 14 lab cmdlets' {
         $expected = 'New-VaultDrConnection', 'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote',
             'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey',
             'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary',
             'Get-VaultDrOperationTokenProgress', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
             'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken', 'Unprotect-VaultDrOperationToken',
+            'Get-VaultDrHealth', 'Test-VaultDrReplication', 'Wait-VaultDrReplication', 'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken',
             'Start-VaultDrLab', 'Stop-VaultDrLab', 'Get-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster',
             'Set-VaultDrLabCluster', 'Set-VaultDrLabFault', 'Set-VaultDrLabPartition', 'Clear-VaultDrLabFault', 'New-VaultDrLabStandby',
             'Get-VaultDrLabRequest', 'Clear-VaultDrLabRequest', 'Set-VaultDrLabSecret', 'Get-VaultDrLabSecret'
         $actual = Get-Command -Module VaultDr | ForEach-Object Name
-        $actual.Count | Should -Be 33
+        $actual.Count | Should -Be 38
         ($actual | Sort-Object) | Should -Be ($expected | Sort-Object)
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }
@@ -155,7 +157,7 @@ Describe 'The VaultDr module' {
 
     It 'every exported cmdlet that is not a read or a local decode supports -WhatIf and -Confirm' {
         $local = 'New-VaultDrConnection', 'Unprotect-VaultDrOperationToken'
-        $changing = Get-Command -Module VaultDr | Where-Object { $_.Verb -ne 'Get' -and $local -notcontains $_.Name }
+        $changing = Get-Command -Module VaultDr | Where-Object { $_.Verb -notin 'Get', 'Test', 'Wait' -and $local -notcontains $_.Name }
         $changing.Count | Should -BeGreaterThan 20
         foreach ($command in $changing) {
             (Get-CmdletAttribute $command.Name).SupportsShouldProcess | Should -BeTrue -Because $command.Name

@@ -67,6 +67,14 @@ public sealed partial class InvokeVaultDrFailoverCommand
         Step(CheckOld, Primary, null, () =>
         {
             var status = TryReadStatus(Primary);
+            if (status is null && IsPlanned)
+            {
+                // A planned failover promises a re-attached old primary; it died after the demote.
+                throw new VaultDrOperationException(
+                    "VaultDrOldPrimaryUnreachable",
+                    $"{Primary} stopped answering after it was demoted, so it cannot be re-attached now; {Secondary} is the primary.");
+            }
+
             if (status is null)
             {
                 oldReachable = false;
@@ -81,7 +89,15 @@ public sealed partial class InvokeVaultDrFailoverCommand
                     throw new VaultDrOperationException("VaultDrTwoPrimaries", $"{Primary} is still a DR primary next to {Secondary}; it was not demoted.");
                 }
 
-                Send(Primary, new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/demote"));
+                try
+                {
+                    Send(Primary, new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/demote"));
+                }
+                catch (VaultDrException e)
+                {
+                    throw new VaultDrOperationException("VaultDrTwoPrimaries", $"{Primary} is still a DR primary next to {Secondary}; demoting it failed: {e.Message}", e);
+                }
+
                 return "it was back as a primary, and is now demoted";
             }
 
@@ -141,6 +157,25 @@ public sealed partial class InvokeVaultDrFailoverCommand
         if (!secondary.IsSecondary)
         {
             throw new VaultDrOperationException("VaultDrPreflightFailed", $"{Secondary} is in mode '{secondary.Mode}', not a DR secondary: there is nothing to promote.");
+        }
+
+        if (ParameterSetName == KeyShareSet)
+        {
+            // Before anything changes: enough shares for the ceremony, and no attempt in the way.
+            var attempt = OperationTokenCalls.ReadProgress(this, Secondary);
+            if (attempt.Required > KeyShare.Length)
+            {
+                throw new VaultDrOperationException(
+                    "VaultDrNotEnoughKeyShares",
+                    $"{KeyShare.Length} key share(s) were given but {Secondary} needs {attempt.Required} for a DR operation token. Nothing was changed.");
+            }
+
+            if (attempt.Started && !Force)
+            {
+                throw new VaultDrOperationException(
+                    "VaultDrOperationTokenAttemptInProgress",
+                    $"A DR operation token attempt is already in progress on {Secondary} ({attempt.Progress} of {attempt.Required}). Nothing was changed; stop it with Stop-VaultDrOperationToken or add -Force.");
+            }
         }
 
         if (IsPlanned)
@@ -346,7 +381,7 @@ public sealed partial class InvokeVaultDrFailoverCommand
         }
     }
 
-    private string NextSafeCommand(FailoverStep failed) => failed.Name switch
+    private string NextSafeCommand(FailoverStep failed, VaultDrException error) => failed.Name switch
     {
         Preflight => $"Nothing was changed. See Test-VaultDrReplication -Primary <{Primary.Name}> -Secondary <{Secondary.Name}>, fix what it reports, or add -Force to accept losing unreplicated writes.",
         Demote => $"Nothing was promoted. Check Get-VaultDrStatus -Connection <{Primary.Name}>: if it is still a primary, clients can keep using it.",
@@ -355,7 +390,8 @@ public sealed partial class InvokeVaultDrFailoverCommand
             $"Promote {Secondary.Name}: $op = <key shares> | New-VaultDrOperationToken -Connection <{Secondary.Name}> -Force; $op | Invoke-VaultDrPromote -Connection <{Secondary.Name}> -Confirm:$false. " +
             "Do not promote any other cluster.",
         Verify => $"The promote was sent. Watch Get-VaultDrStatus -Connection <{Secondary.Name}> until it reports mode primary; do not promote any other cluster meanwhile.",
-        CheckOld => $"TWO PRIMARIES may be active: demote {Primary.Name} now with Invoke-VaultDrDemote -Connection <{Primary.Name}> -Confirm:$false.",
+        CheckOld when error.ErrorId == "VaultDrTwoPrimaries" =>
+            $"TWO PRIMARIES may be active: demote {Primary.Name} now with Invoke-VaultDrDemote -Connection <{Primary.Name}> -Confirm:$false.",
         _ => ReattachCommand(),
     };
 

@@ -80,16 +80,9 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
             ThrowFailure(new VaultDrArgumentException("VaultDrSameCluster", $"-Primary and -Secondary are the same cluster ({Primary})."), Primary.Address);
         }
 
-        if (ParameterSetName == TokenSet)
+        foreach (var share in KeyShare)
         {
-            Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
-        }
-        else
-        {
-            foreach (var share in KeyShare)
-            {
-                Checked(() => ArgumentChecks.KeyShare(share));
-            }
+            Checked(() => ArgumentChecks.KeyShare(share));
         }
 
         SecondaryId = Checked(() => SecondaryId is null ? DefaultSecondaryId(Primary, DateTimeOffset.UtcNow) : ArgumentChecks.Text(SecondaryId, nameof(SecondaryId)));
@@ -98,6 +91,12 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
 
     protected override void ProcessRecord()
     {
+        // -DrOperationToken may come from the pipeline, so it is only bound by now.
+        if (ParameterSetName == TokenSet)
+        {
+            Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
+        }
+
         var clock = Stopwatch.StartNew();
         var report = new FailoverReport
         {
@@ -120,7 +119,7 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
         {
             report.FailedStep = failed.Step.ToString();
             report.Error = failed.Error.Message;
-            report.NextSafeCommand = NextSafeCommand(failed.Step);
+            report.NextSafeCommand = NextSafeCommand(failed.Step, failed.Error);
             foreach (var step in _steps.Where(s => s.Status == "NotRun"))
             {
                 step.Detail = "Not run: an earlier step failed.";
