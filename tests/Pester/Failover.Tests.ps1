@@ -175,6 +175,7 @@ Describe 'Invoke-VaultDrFailover when clusters die' {
         $report.Kind | Should -Be 'Unplanned'
         $report.Succeeded | Should -BeTrue -Because ($report.Steps | Out-String)
         ($report.Steps | Where-Object Name -like 'Re-attach*').Status | Sort-Object -Unique | Should -Be 'Skipped'
+        $report.NextSafeCommand | Should -Match 'demote it first \(Invoke-VaultDrDemote'
         $report.NextSafeCommand | Should -Match 'Update-VaultDrPrimary'
         $report.NewPrimaryStatus.Mode | Should -Be 'primary'
         $report.OldPrimaryStatus | Should -BeNullOrEmpty
