@@ -63,6 +63,11 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
             RedirectSet => "redirect",
             _ => "status",
         };
+        if (kind == "redirect" && !RedirectTo.IsAbsoluteUri)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrInvalidRedirectTo", $"-RedirectTo must be an absolute URL such as http://127.0.0.1:8200/v1/sys/health, not '{RedirectTo}'."), RedirectTo);
+        }
+
         foreach (var cluster in Cluster)
         {
             if (!ShouldChange(cluster.ToString(), $"Inject a '{kind}' fault on {Method} {Path} for the next {Count} request(s)"))
