@@ -127,9 +127,10 @@ BeforeAll {
     }
 
     $script:Total = 0
+    $script:ParametersTried = 0
 }
 AfterAll {
-    Write-Host "Bad input: $Total calls ($($ParameterCases.Count) parameters of $(@(Get-Command -Module VaultDr -CommandType Cmdlet).Count) cmdlets)"
+    Write-Host "Bad input: $Total calls ($ParametersTried parameters of $(@(Get-Command -Module VaultDr -CommandType Cmdlet).Count) cmdlets)"
     $env:VAULT_MAX_RETRIES = $SavedMaxRetries
     Stop-VaultDrLab
     $Stub.Dispose()
@@ -137,6 +138,7 @@ AfterAll {
 
 Describe 'Bad input for every parameter of every cmdlet' {
     It '<Command> -<Parameter>' -ForEach $ParameterCases {
+        $script:ParametersTried++
         $command = Get-Command $Command
         $problems = [System.Collections.Generic.List[string]]::new()
         foreach ($bad in (Get-BadValues $command.Parameters[$Parameter]).GetEnumerator()) {
