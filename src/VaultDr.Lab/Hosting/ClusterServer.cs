@@ -193,6 +193,14 @@ internal sealed class ClusterServer : IAsyncDisposable
                         status = fault.Status;
                         return;
 
+                    case LabFaultKinds.Redirect:
+                        await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+                        context.Response.Headers.Location = fault.Location;
+                        context.Response.ContentLength = 0;
+                        status = StatusCodes.Status307TemporaryRedirect;
+                        return;
+
                     case LabFaultKinds.Drop:
                         await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
                         context.Abort();

@@ -244,6 +244,12 @@ internal sealed class LabControlApi : IAsyncDisposable
             throw new BadRequestException("'delayMs' is required for kind \"delay\".");
         }
 
+        var location = String(body, "location");
+        if (kind == LabFaultKinds.Redirect && (location is null || !Uri.TryCreate(location, UriKind.Absolute, out _)))
+        {
+            throw new BadRequestException("'location' (an absolute URL) is required for kind \"redirect\".");
+        }
+
         string? faultBody = null;
         if (body.TryGetProperty("body", out var bodyElement) && bodyElement.ValueKind != JsonValueKind.Null)
         {
@@ -259,7 +265,8 @@ internal sealed class LabControlApi : IAsyncDisposable
             faultBody,
             Int(body, "retryAfterSec", 0, 86_400),
             delayMs ?? 0,
-            Int(body, "count", 1, int.MaxValue));
+            Int(body, "count", 1, int.MaxValue),
+            kind == LabFaultKinds.Redirect ? location : null);
         await LabHttp.WriteJsonAsync(response, 200, new { id = lab.Faults.Add(rule) }).ConfigureAwait(false);
     }
 

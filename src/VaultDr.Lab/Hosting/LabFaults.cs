@@ -14,7 +14,10 @@ public static class LabFaultKinds
     /// <summary>Wait <see cref="LabFaultRule.DelayMs"/>, then handle normally.</summary>
     public const string Delay = "delay";
 
-    public static readonly IReadOnlyList<string> All = [Status, Drop, DropAfterHeaders, Delay];
+    /// <summary>Answer 307 with <see cref="LabFaultRule.Location"/> as the Location header and no body (a redirect Vault would not send).</summary>
+    public const string Redirect = "redirect";
+
+    public static readonly IReadOnlyList<string> All = [Status, Drop, DropAfterHeaders, Delay, Redirect];
 }
 
 /// <summary>
@@ -30,7 +33,8 @@ public sealed record LabFaultRule(
     string? Body = null,
     int? RetryAfterSec = null,
     int DelayMs = 0,
-    int? Count = null)
+    int? Count = null,
+    string? Location = null)
 {
     public bool Matches(string cluster, string method, string path) =>
         (Cluster == "*" || Cluster == cluster)

@@ -6,6 +6,8 @@ namespace VaultDr.Client;
 /// <summary>Turns Vault's JSON answers into the module's models. Secret fields become SecureString here.</summary>
 internal static class ResponseParsers
 {
+    private static readonly string[] ProgressFields = ["started", "progress", "required", "complete"];
+
     internal static DrStatus Status(VaultResponse response)
     {
         var data = response.RequireData();
@@ -128,6 +130,12 @@ internal static class ResponseParsers
     internal static OperationTokenProgress Progress(VaultResponse response)
     {
         var data = response.Data;
+        if (!ProgressFields.Any(name => data.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null))
+        {
+            // Otherwise an answer with none of the fields would read as "not started, 0 of 0".
+            throw new VaultResponseException($"Vault answered {response.StatusCode} to generate-operation-token without any of its fields ({string.Join(", ", ProgressFields)}).");
+        }
+
         var encoded = data.GetString("encoded_token");
         if (string.IsNullOrEmpty(encoded))
         {

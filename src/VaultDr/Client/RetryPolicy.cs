@@ -23,6 +23,9 @@ internal enum AttemptFailure
 
     /// <summary>The connection broke after the request was (or may have been) written.</summary>
     ConnectionLost,
+
+    /// <summary>The answer was larger than VaultDr reads: retrying would only fetch it again.</summary>
+    ResponseTooLarge,
 }
 
 /// <summary>
@@ -59,7 +62,7 @@ internal sealed class RetryPolicy
 
         return failure switch
         {
-            AttemptFailure.CertificateRejected => false,
+            AttemptFailure.CertificateRejected or AttemptFailure.ResponseTooLarge => false,
             AttemptFailure.None => statusCode is 412 or 429 || (statusCode >= 500 && statusCode != 501),
             _ => true,
         };

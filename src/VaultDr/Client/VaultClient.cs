@@ -33,7 +33,7 @@ internal sealed class VaultClient : IDisposable
             UserAgent = UserAgent,
             // Any HTTP answer is an answer; only transport failures are errors at this level.
             CalculateResponseStatus = _ => ResponseStatus.Completed,
-            ConfigureMessageHandler = _ => CreateHandler(connection),
+            ConfigureMessageHandler = _ => new ResponseSizeLimit(CreateHandler(connection)),
         };
         _rest = new RestClient(options);
     }
@@ -138,6 +138,13 @@ internal sealed class VaultClient : IDisposable
             }
 
             log.Verbose($"{method} {url} failed after {elapsed}: {failure}");
+            if (failure == AttemptFailure.ResponseTooLarge)
+            {
+                // Re-sending would fetch the same oversized answer; and a state-changing call may have acted.
+                throw new VaultResponseException(
+                    $"{method} {url.GetLeftPart(UriPartial.Path)}: the answer is too large (over {ResponseSizeLimit.MaxResponseBytes / (1024 * 1024)} MB); VaultDr did not read it.");
+            }
+
             if (retry < _retryPolicy.MaxRetries && RetryPolicy.IsRetryable(request.ChangesState, failure, 0))
             {
                 retry++;
@@ -236,6 +243,14 @@ internal sealed class VaultClient : IDisposable
         if (response.ResponseStatus == ResponseStatus.TimedOut)
         {
             return AttemptFailure.Timeout;
+        }
+
+        for (var e = response.ErrorException; e is not null; e = e.InnerException)
+        {
+            if (e is ResponseTooLargeException)
+            {
+                return AttemptFailure.ResponseTooLarge;
+            }
         }
 
         for (var e = response.ErrorException; e is not null; e = e.InnerException)

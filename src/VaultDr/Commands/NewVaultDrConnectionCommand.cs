@@ -59,8 +59,8 @@ public sealed class NewVaultDrConnectionCommand : VaultDrCmdlet
             Address = Address,
             Token = Token,
             Namespace = Namespace,
-            CACertificateFile = string.IsNullOrWhiteSpace(CACertificateFile) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CACertificateFile),
-            CACertificatePath = string.IsNullOrWhiteSpace(CACertificatePath) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CACertificatePath),
+            CACertificateFile = FileSystemPath(CACertificateFile, nameof(CACertificateFile)),
+            CACertificatePath = FileSystemPath(CACertificatePath, nameof(CACertificatePath)),
             ClientCertificate = ClientCertificate,
             SkipCertificateCheck = MyInvocation.BoundParameters.ContainsKey(nameof(SkipCertificateCheck)) ? SkipCertificateCheck.IsPresent : null,
             TimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : null,
@@ -84,5 +84,24 @@ public sealed class NewVaultDrConnectionCommand : VaultDrCmdlet
         }
 
         WriteObject(connection);
+    }
+
+    /// <summary>A PowerShell path as a file system path; a path PowerShell cannot resolve (an unknown drive, say) is a VaultDr error.</summary>
+    private string? FileSystemPath(string? path, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        }
+        catch (Exception e) when (e is SessionStateException or PSArgumentException or NotSupportedException or ArgumentException)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrCACertificateInvalid", $"-{parameter} '{path}' is not a usable file system path: {e.Message}", e), path);
+            return null;
+        }
     }
 }

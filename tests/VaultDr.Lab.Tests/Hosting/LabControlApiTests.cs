@@ -152,6 +152,8 @@ public sealed class LabControlApiTests
     [InlineData("POST", "lab/faults", """{"cluster":"vault-1","path":"/x","kind":"melt"}""", 400)]
     [InlineData("POST", "lab/faults", """{"cluster":"vault-1","path":"/x","kind":"status"}""", 400)]
     [InlineData("POST", "lab/faults", """{"cluster":"vault-1","path":"/x","kind":"delay"}""", 400)]
+    [InlineData("POST", "lab/faults", """{"cluster":"vault-1","path":"/x","kind":"redirect"}""", 400)]
+    [InlineData("POST", "lab/faults", """{"cluster":"vault-1","path":"/x","kind":"redirect","location":"not a url"}""", 400)]
     [InlineData("POST", "lab/faults", """{"cluster":"vault-1","path":"/x","kind":"drop","count":0}""", 400)]
     [InlineData("POST", "lab/faults", "[1,2]", 400)]
     [InlineData("GET", "lab/clusters/vault-1/stop", null, 405)]

@@ -122,6 +122,34 @@ public sealed class LabHostFaultTests
     }
 
     [Fact]
+    public async Task RedirectFault_Answers307WithTheGivenLocation_WithoutReachingTheNode()
+    {
+        await using var lab = await LabTestSupport.StartAsync(1);
+        using var client = LabTestSupport.Client();
+        var node = lab.Node("vault-1");
+        using (var add = await lab.ControlAsync(
+            HttpMethod.Post, "lab/faults", """{"cluster":"vault-1","method":"POST","path":"/v1/sys/replication/dr/primary/enable","kind":"redirect","location":"http://127.0.0.1:1/v1/elsewhere","count":1}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, add.StatusCode);
+        }
+
+        using (var redirected = await client.PostAsync(node.ApiAddress.With("v1/sys/replication/dr/primary/enable"), new StringContent("{}")))
+        {
+            Assert.Equal(HttpStatusCode.TemporaryRedirect, redirected.StatusCode);
+            Assert.Equal(new Uri("http://127.0.0.1:1/v1/elsewhere"), redirected.Headers.Location);
+            Assert.Equal(string.Empty, await redirected.Content.ReadAsStringAsync());
+        }
+
+        Assert.Empty(node.Received);
+        var entry = lab.Requests.Snapshot().Single();
+        Assert.Equal((307, true), (entry.Status, entry.Faulted));
+
+        using var normal = await client.PostAsync(node.ApiAddress.With("v1/sys/replication/dr/primary/enable"), new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.OK, normal.StatusCode);
+        Assert.Single(node.Received);
+    }
+
+    [Fact]
     public async Task RequestLog_RecordsApiRequestsWithoutSecrets_FiltersAndClears()
     {
         await using var lab = await LabTestSupport.StartAsync();

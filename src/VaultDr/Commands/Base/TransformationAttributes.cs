@@ -38,12 +38,17 @@ public sealed class VaultDurationTransformationAttribute : ArgumentTransformatio
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class EncodedTextTransformationAttribute : ArgumentTransformationAttribute
 {
+    private const int MaxEncodedLength = 65536;
+
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
         var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
         return value switch
         {
             SecureString secure => secure,
+            // A SecureString holds at most 65536 characters; say so instead of "Capacity exceeds maximum capacity".
+            string { Length: > MaxEncodedLength } text => throw new ArgumentTransformationMetadataException(
+                $"An encoded token is a few dozen characters; this one has {text.Length}. Check that the right value was pasted."),
             string text => SecretText.Protect(text),
             _ => throw new ArgumentTransformationMetadataException($"Expected a string or SecureString, not a {value?.GetType().Name ?? "null"}."),
         };

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace VaultDr.Commands;
 
-/// <summary>Makes the next -Count matching requests to a lab cluster fail: an HTTP status, a dropped connection, or a delay.</summary>
+/// <summary>Makes the next -Count matching requests to a lab cluster fail: an HTTP status, a dropped connection, a delay, or a redirect.</summary>
 [Cmdlet(VerbsCommon.Set, "VaultDrLabFault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = StatusSet)]
 public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
 {
@@ -10,6 +10,7 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
     private const string DropSet = "Drop";
     private const string DropAfterHeadersSet = "DropAfterHeaders";
     private const string DelaySet = "Delay";
+    private const string RedirectSet = "Redirect";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public LabCluster[] Cluster { get; set; } = Array.Empty<LabCluster>();
@@ -43,6 +44,11 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
     [ValidateRange(1, 600000)]
     public int DelayMs { get; set; }
 
+    /// <summary>Answer 307 with this URL as the Location header (e.g. an https -> http downgrade to test).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RedirectSet)]
+    [ValidateNotNull]
+    public Uri RedirectTo { get; set; } = null!;
+
     [Parameter]
     [ValidateRange(1, 1000000)]
     public int Count { get; set; } = 1;
@@ -54,8 +60,14 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
             DropSet => "drop",
             DropAfterHeadersSet => "drop-after-headers",
             DelaySet => "delay",
+            RedirectSet => "redirect",
             _ => "status",
         };
+        if (kind == "redirect" && !RedirectTo.IsAbsoluteUri)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrInvalidRedirectTo", $"-RedirectTo must be an absolute URL such as http://127.0.0.1:8200/v1/sys/health, not '{RedirectTo}'."), RedirectTo);
+        }
+
         foreach (var cluster in Cluster)
         {
             if (!ShouldChange(cluster.ToString(), $"Inject a '{kind}' fault on {Method} {Path} for the next {Count} request(s)"))
@@ -74,6 +86,7 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
                 ("status", kind == "status" ? StatusCode : null),
                 ("retryAfterSec", RetryAfterSec >= 0 ? RetryAfterSec : null),
                 ("delayMs", kind == "delay" ? DelayMs : null),
+                ("location", kind == "redirect" ? RedirectTo.AbsoluteUri : null),
                 ("count", Count));
         }
     }
