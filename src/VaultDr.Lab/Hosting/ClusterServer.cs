@@ -171,6 +171,15 @@ internal sealed class ClusterServer : IAsyncDisposable
         var cancellationToken = context.RequestAborted;
         var status = 0;
         var faulted = false;
+        var logged = false;
+
+        // A dropped request is logged before the connection goes, so a client that sees the drop already finds it in the log.
+        void Log(int answered)
+        {
+            lab.Requests.Add(new LabRequestLogEntry(Name, method, path, query, answered, DateTimeOffset.UtcNow, faulted, "api"));
+            logged = true;
+        }
+
         try
         {
             var latency = LatencyMs;
@@ -203,6 +212,7 @@ internal sealed class ClusterServer : IAsyncDisposable
 
                     case LabFaultKinds.Drop:
                         await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        Log(0);
                         context.Abort();
                         return;
 
@@ -215,6 +225,7 @@ internal sealed class ClusterServer : IAsyncDisposable
                         await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                         status = 200;
                         await Task.Delay(50, cancellationToken).ConfigureAwait(false); // let the headers leave before the reset
+                        Log(200);
                         context.Abort();
                         return;
 
@@ -235,7 +246,10 @@ internal sealed class ClusterServer : IAsyncDisposable
         }
         finally
         {
-            lab.Requests.Add(new LabRequestLogEntry(Name, method, path, query, status, DateTimeOffset.UtcNow, faulted, "api"));
+            if (!logged)
+            {
+                Log(status);
+            }
         }
     }
 
