@@ -23,7 +23,7 @@ Describe 'Invoke-PlannedFailover.ps1 against a lab DR pair with TLS' {
     BeforeEach { Clear-VaultDrLabRequest -Lab $pair.A.Lab }
 
     It '-WhatIf returns the plan and changes nothing' {
-        $report = & $Runbook -Primary $connA -Secondary $connB -KeyShare $shares -WhatIf -InformationVariable info -InformationAction SilentlyContinue
+        $report = & $Runbook -Primary $connA -Secondary $connB -KeyShare $shares -WhatIf -InformationVariable info 6>$null
 
         $report.PSObject.TypeNames[0] | Should -Be 'VaultDr.FailoverReport'
         $report.WhatIf | Should -BeTrue
@@ -47,7 +47,7 @@ Describe 'Invoke-PlannedFailover.ps1 against a lab DR pair with TLS' {
     }
 
     It 'fails over A -> B with key shares: B is primary with the data, A follows it' {
-        $report = & $Runbook -Primary $connA -Secondary $connB -KeyShare $shares -Confirm:$false -InformationVariable info -InformationAction SilentlyContinue -WarningAction SilentlyContinue
+        $report = & $Runbook -Primary $connA -Secondary $connB -KeyShare $shares -Confirm:$false -InformationVariable info 6>$null -WarningAction SilentlyContinue
 
         $report.Succeeded | Should -BeTrue -Because "$($report.FailedStep): $($report.Error)"
         $report.Kind | Should -Be 'Planned'
@@ -66,7 +66,7 @@ Describe 'Invoke-PlannedFailover.ps1 against a lab DR pair with TLS' {
 
     It 'fails back B -> A: A is primary again with what was written on B' {
         Set-VaultDrLabSecret -Connection $connB -Path app/db -Data @{ password = 'written-on-b' }
-        $report = & $Runbook -Primary $connB -Secondary $connA -KeyShare $shares -Confirm:$false -InformationVariable info -InformationAction SilentlyContinue -WarningAction SilentlyContinue
+        $report = & $Runbook -Primary $connB -Secondary $connA -KeyShare $shares -Confirm:$false -InformationVariable info 6>$null -WarningAction SilentlyContinue
 
         $report.Succeeded | Should -BeTrue -Because "$($report.FailedStep): $($report.Error)"
         ($info -join "`n") | Should -Match "Planned failover $($connB.Name) -> $($connA.Name): SUCCEEDED"
