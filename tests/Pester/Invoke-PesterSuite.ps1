@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    Runs every *.Tests.ps1 under tests/Pester against the built module, in this fresh pwsh.
+    Runs every *.Tests.ps1 under tests/Pester and examples/ (the examples' own tests, beside the scripts they
+    test) against the built module, in this fresh pwsh, as one run with one summary.
     Writes {Passed, Failed} to -ResultFile; exits non-zero when anything failed.
 #>
 param(
@@ -14,7 +15,7 @@ $env:VAULTDR_MODULE_MANIFEST = (Resolve-Path $ModuleManifest).Path
 $env:VAULTDR_PESTER_MODULE = (Resolve-Path $PesterModule).Path
 
 $config = New-PesterConfiguration
-$config.Run.Path = $PSScriptRoot
+$config.Run.Path = @($PSScriptRoot, (Join-Path $PSScriptRoot '../../examples'))
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 $result = Invoke-Pester -Configuration $config
