@@ -23,7 +23,7 @@ internal static class AzureDevOps
     internal static string SetSecretVariable(string name, string value) =>
         $"##vso[task.setvariable variable={EscapeProperty(name)};issecret=true]{EscapeData(value)}";
 
-    /// <summary>A pipeline variable name: letters, digits, '.', '_' and '-', not starting with a digit-only prefix problem.</summary>
+    /// <summary>A pipeline variable name: letters, digits, '.', '_' and '-'; the system. namespace belongs to the agent.</summary>
     internal static bool IsValidVariableName(string name) =>
         name.Length is > 0 and <= 256 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') && !name.StartsWith("system.", StringComparison.OrdinalIgnoreCase);
 

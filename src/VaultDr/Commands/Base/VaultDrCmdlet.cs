@@ -44,7 +44,10 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     public new void WriteWarning(string text)
     {
         WithoutPrompt(() => base.WriteWarning(text));
-        ToAgent(AzureDevOps.LogIssue("warning", text));
+        if (!Silenced("WarningAction", "WarningPreference"))
+        {
+            ToAgent(AzureDevOps.LogIssue("warning", text));
+        }
     }
 
     /// <inheritdoc cref="WriteVerbose(string)"/>
@@ -107,8 +110,25 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
 
     internal void WriteFailure(VaultDrException exception, object? target)
     {
-        ToAgent(AzureDevOps.LogIssue("error", exception.Message));
+        // An error the caller chose to silence is not an annotation on the pipeline run either.
+        if (!Silenced("ErrorAction", "ErrorActionPreference"))
+        {
+            ToAgent(AzureDevOps.LogIssue("error", exception.Message));
+        }
+
         WriteError(ToErrorRecord(exception, target));
+    }
+
+    /// <summary>-ErrorAction/-WarningAction (or the preference variable) is SilentlyContinue or Ignore.</summary>
+    private bool Silenced(string parameter, string preferenceVariable)
+    {
+        var value = MyInvocation.BoundParameters.TryGetValue(parameter, out var bound) ? bound : GetVariableValue(preferenceVariable);
+        if (value is PSObject wrapped)
+        {
+            value = wrapped.BaseObject;
+        }
+
+        return value is ActionPreference.SilentlyContinue or ActionPreference.Ignore;
     }
 
     internal void ThrowFailure(VaultDrException exception, object? target)
