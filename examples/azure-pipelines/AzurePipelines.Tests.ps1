@@ -283,7 +283,7 @@ $primary = New-VaultDrConnection -Address $env:VAULT_PRIMARY_ADDR -Token $token 
 try { New-VaultDrBatchOperationToken -Connection $primary -AzDevOpsVariable 'bad name;x' -Confirm:$false -ErrorAction Stop }
 catch { 'RESULT invalid-name ' + $_.FullyQualifiedErrorId }
 $op = ConvertTo-SecureString 'hvs.NotARealOperationToken0000' -AsPlainText -Force
-Invoke-VaultDrPromote -Connection $primary -DrOperationToken $op -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failure
+Invoke-VaultDrPromote -Connection $primary -DrOperationToken $op -Confirm:$false -ErrorAction Continue -ErrorVariable failure 2>$null
 'RESULT promote ' + $failure[0].FullyQualifiedErrorId
 '@
     }
