@@ -4,7 +4,8 @@
     Builds, tests, documents and packages the VaultDr module.
 .DESCRIPTION
     Plain PowerShell, no task library. Tasks run in the order given.
-    Build   dotnet publish into out/VaultDr (dll, RestSharp, version-stamped psd1, format file, help).
+    Build   dotnet publish into out/VaultDr (VaultDr.dll, version-stamped psd1, format file, help; VaultDr.Http
+            and RestSharp in dependencies/; the lab in lab/).
     Test    Build, then xunit, then Pester in a fresh pwsh against out/VaultDr. Ends with "N passed, N failed".
     Docs    Builds MAML help and about_VaultDr.help.txt from docs/ into out/VaultDr/en-US: with PlatyPS's
             New-ExternalHelp when PlatyPS is installed, else with tools/VaultDr.HelpBuilder (Markdig).
@@ -53,11 +54,17 @@ function Invoke-Build {
     Invoke-Native 'dotnet publish' {
         dotnet publish (Join-Path $Root 'src/VaultDr/VaultDr.csproj') -c $Configuration -o $publish --nologo -v quiet
     }
-    New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
-    # The module ships only its own assembly, RestSharp and the PowerShell files.
-    foreach ($file in 'VaultDr.dll', 'RestSharp.dll', 'VaultDr.format.ps1xml') {
-        $source = Join-Path $publish $file
-        if (Test-Path $source) { Copy-Item $source $ModuleOut }
+    # The root holds only what PowerShell loads itself. Every other assembly (VaultDr.Http, RestSharp)
+    # goes to dependencies/, which VaultDr loads into its own AssemblyLoadContext (src/VaultDr/Loading):
+    # next to VaultDr.dll the default context would load them and clash with other modules' copies.
+    $dependencies = Join-Path $ModuleOut 'dependencies'
+    New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
+    foreach ($file in 'VaultDr.dll', 'VaultDr.format.ps1xml') {
+        Copy-Item (Join-Path $publish $file) $ModuleOut
+    }
+    Get-ChildItem -Path $publish -Filter *.dll | Where-Object Name -ne 'VaultDr.dll' | Copy-Item -Destination $dependencies
+    foreach ($file in 'VaultDr.Http.dll', 'RestSharp.dll') {
+        if (-not (Test-Path (Join-Path $dependencies $file))) { throw "The publish output has no $file." }
     }
     $version = Get-ModuleVersion
     $manifest = Get-Content -Raw (Join-Path $Root 'VaultDr.psd1')

@@ -94,15 +94,30 @@ Describe 'The VaultDr module' {
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }
 
-    It 'ships only VaultDr.dll and RestSharp.dll as assemblies the module loads' {
+    It 'ships only VaultDr.dll in its root; VaultDr.Http and RestSharp in dependencies/' {
         $folder = Split-Path -Parent (Resolve-Path $script:ModuleManifest)
-        $dlls = Get-ChildItem -Path $folder -Filter *.dll | ForEach-Object Name | Sort-Object
-        $dlls | Should -Be @('RestSharp.dll', 'VaultDr.dll')
+        Get-ChildItem -Path $folder -Filter *.dll | ForEach-Object Name | Should -Be @('VaultDr.dll')
+        $dependencies = Get-ChildItem -Path (Join-Path $folder 'dependencies') -Recurse -File | ForEach-Object Name | Sort-Object
+        $dependencies | Should -Be @('RestSharp.dll', 'VaultDr.Http.dll')
+    }
+
+    It 'loads VaultDr.Http and RestSharp into its own load context, not the default one' {
+        # Any call loads the HTTP stack; a refused connection is enough.
+        New-VaultDrConnection -Address 'http://127.0.0.1:1' -MaxRetries 0 | Get-VaultDrStatus -ErrorAction SilentlyContinue
+        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'VaultDr', 'VaultDr.Http', 'RestSharp' }
+        $contexts = @{}
+        foreach ($assembly in $loaded) {
+            $contexts[$assembly.GetName().Name] = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly).Name
+        }
+        $contexts['VaultDr'] | Should -Be 'Default'
+        $contexts['VaultDr.Http'] | Should -Be 'VaultDr'
+        $contexts['RestSharp'] | Should -Be 'VaultDr'
+        ($loaded | Where-Object { $_.GetName().Name -eq 'RestSharp' }).Location | Should -Be (Join-Path (Split-Path -Parent (Resolve-Path $script:ModuleManifest)) 'dependencies/RestSharp.dll')
     }
 
     It 'keeps the lab, a separate process, in its own lab folder with nothing else' {
         $folder = Split-Path -Parent (Resolve-Path $script:ModuleManifest)
-        Get-ChildItem -Path $folder -Directory | Where-Object Name -ne 'en-US' | ForEach-Object Name | Should -Be @('lab')
+        Get-ChildItem -Path $folder -Directory | Where-Object Name -notin 'en-US', 'dependencies' | ForEach-Object Name | Should -Be @('lab')
         Get-ChildItem -Path (Join-Path $folder 'lab') -Recurse -Filter *.dll | ForEach-Object Name | Should -Be @('VaultDr.Lab.dll')
     }
 

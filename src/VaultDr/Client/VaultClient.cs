@@ -5,7 +5,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json;
-using RestSharp;
+using VaultDr.Http;
 
 namespace VaultDr.Client;
 
@@ -18,24 +18,14 @@ internal sealed class VaultClient : IDisposable
     private const string UserAgent = "VaultDr/0.1 (PowerShell)";
 
     private readonly VaultDrConnection _connection;
-    private readonly RestClient _rest;
+    private readonly RestSharpTransport _transport;
     private readonly RetryPolicy _retryPolicy;
 
     internal VaultClient(VaultDrConnection connection, RetryPolicy? retryPolicy = null)
     {
         _connection = connection;
         _retryPolicy = retryPolicy ?? new RetryPolicy(connection.MaxRetries);
-        var options = new RestClientOptions(connection.Address)
-        {
-            FollowRedirects = false,
-            ThrowOnAnyError = false,
-            Timeout = connection.Timeout,
-            UserAgent = UserAgent,
-            // Any HTTP answer is an answer; only transport failures are errors at this level.
-            CalculateResponseStatus = _ => ResponseStatus.Completed,
-            ConfigureMessageHandler = _ => new ResponseSizeLimit(CreateHandler(connection)),
-        };
-        _rest = new RestClient(options);
+        _transport = new RestSharpTransport(connection.Address, connection.Timeout, UserAgent, () => new ResponseSizeLimit(CreateHandler(connection)));
     }
 
     internal VaultDrConnection Connection => _connection;
@@ -64,7 +54,7 @@ internal sealed class VaultClient : IDisposable
         return handler;
     }
 
-    public void Dispose() => _rest.Dispose();
+    public void Dispose() => _transport.Dispose();
 
     internal VaultResponse Send(VaultRequest request, IVaultCallLog log, CancellationToken cancellationToken) =>
         SendAsync(request, log, cancellationToken).GetAwaiter().GetResult();
@@ -85,27 +75,21 @@ internal sealed class VaultClient : IDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var restRequest = new RestRequest(url, ToRestMethod(request.Method));
-            restRequest.AddHeader("X-Vault-Request", "true");
+            var headers = new List<KeyValuePair<string, string>> { new("X-Vault-Request", "true") };
             if (_connection.Token is { Length: > 0 } token)
             {
                 var plainToken = SecretText.Reveal(token);
                 secrets.Add(plainToken);
-                restRequest.AddHeader("X-Vault-Token", plainToken);
-            }
-
-            if (body is not null)
-            {
-                restRequest.AddStringBody(body, ContentType.Json);
+                headers.Add(new("X-Vault-Token", plainToken));
             }
 
             var stopwatch = Stopwatch.StartNew();
-            var response = await _rest.ExecuteAsync(restRequest, cancellationToken).ConfigureAwait(false);
+            var response = await _transport.SendAsync(request.Method, url, headers, body, cancellationToken).ConfigureAwait(false);
             stopwatch.Stop();
             cancellationToken.ThrowIfCancellationRequested();
 
             var failure = Classify(response);
-            var status = (int)response.StatusCode;
+            var status = response.StatusCode;
             var elapsed = $"{stopwatch.Elapsed.TotalMilliseconds:0} ms";
             if (failure == AttemptFailure.None)
             {
@@ -154,11 +138,11 @@ internal sealed class VaultClient : IDisposable
                 continue;
             }
 
-            throw VaultErrorMapping.FromFailure(failure, method, url, _connection.Timeout, Sanitize(response.ErrorException, secrets));
+            throw VaultErrorMapping.FromFailure(failure, method, url, _connection.Timeout, Sanitize(response.Error, secrets));
         }
     }
 
-    private VaultResponse Parse(RestResponse response, int status, IVaultCallLog log, IReadOnlyCollection<string> secrets, bool labControl)
+    private VaultResponse Parse(TransportResponse response, int status, IVaultCallLog log, IReadOnlyCollection<string> secrets, bool labControl)
     {
         if (string.IsNullOrWhiteSpace(response.Content))
         {
@@ -206,17 +190,17 @@ internal sealed class VaultClient : IDisposable
         return new VaultResponse(status, root, _connection.Address);
     }
 
-    private static Uri RedirectTarget(Uri from, RestResponse response, string method, bool alreadyRedirected)
+    private static Uri RedirectTarget(Uri from, TransportResponse response, string method, bool alreadyRedirected)
     {
         if (alreadyRedirected)
         {
             throw new VaultRedirectException($"{method} {from.GetLeftPart(UriPartial.Path)}: Vault redirected a second time; VaultDr follows at most one redirect.");
         }
 
-        var location = Header(response, "Location");
+        var location = response.Header("Location");
         if (string.IsNullOrEmpty(location) || !Uri.TryCreate(from, location, out var target))
         {
-            throw new VaultResponseException($"{method} {from.GetLeftPart(UriPartial.Path)}: Vault answered {(int)response.StatusCode} without a usable Location header.");
+            throw new VaultResponseException($"{method} {from.GetLeftPart(UriPartial.Path)}: Vault answered {response.StatusCode} without a usable Location header.");
         }
 
         if (from.Scheme == Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttps)
@@ -233,19 +217,19 @@ internal sealed class VaultClient : IDisposable
         return target;
     }
 
-    private static AttemptFailure Classify(RestResponse response)
+    private static AttemptFailure Classify(TransportResponse response)
     {
-        if (response.StatusCode != 0 && response.ResponseStatus == ResponseStatus.Completed)
+        if (response.StatusCode != 0)
         {
             return AttemptFailure.None;
         }
 
-        if (response.ResponseStatus == ResponseStatus.TimedOut)
+        if (response.TimedOut)
         {
             return AttemptFailure.Timeout;
         }
 
-        for (var e = response.ErrorException; e is not null; e = e.InnerException)
+        for (var e = response.Error; e is not null; e = e.InnerException)
         {
             if (e is ResponseTooLargeException)
             {
@@ -253,7 +237,7 @@ internal sealed class VaultClient : IDisposable
             }
         }
 
-        for (var e = response.ErrorException; e is not null; e = e.InnerException)
+        for (var e = response.Error; e is not null; e = e.InnerException)
         {
             switch (e)
             {
@@ -320,9 +304,9 @@ internal sealed class VaultClient : IDisposable
     private static Exception? Sanitize(Exception? exception, IEnumerable<string> secrets) =>
         exception is null ? null : new IOException(Redaction.RedactText(exception.Message, secrets));
 
-    private static TimeSpan? RetryAfter(RestResponse response)
+    private static TimeSpan? RetryAfter(TransportResponse response)
     {
-        var value = Header(response, "Retry-After");
+        var value = response.Header("Retry-After");
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;
@@ -341,17 +325,4 @@ internal sealed class VaultClient : IDisposable
 
         return null;
     }
-
-    private static string? Header(RestResponse response, string name) =>
-        response.Headers?.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Value?.ToString()
-        ?? response.ContentHeaders?.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Value?.ToString();
-
-    private static Method ToRestMethod(HttpMethod method) => method.Method switch
-    {
-        "GET" => Method.Get,
-        "POST" => Method.Post,
-        "PUT" => Method.Put,
-        "DELETE" => Method.Delete,
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method.Method, "Unsupported HTTP method."),
-    };
 }

@@ -1,0 +1,101 @@
+using RestSharp;
+
+namespace VaultDr.Http;
+
+/// <summary>
+/// Sends one HTTP request with RestSharp and reports what came back in .NET's own types, so no
+/// RestSharp type crosses into VaultDr.dll (which lives in the default load context).
+/// Retries, redirects and error mapping stay in VaultDr's VaultClient.
+/// </summary>
+internal sealed class RestSharpTransport : IDisposable
+{
+    private readonly RestClient _rest;
+
+    internal RestSharpTransport(Uri baseAddress, TimeSpan timeout, string userAgent, Func<HttpMessageHandler> createHandler)
+    {
+        var options = new RestClientOptions(baseAddress)
+        {
+            FollowRedirects = false,
+            ThrowOnAnyError = false,
+            Timeout = timeout,
+            UserAgent = userAgent,
+            // Any HTTP answer is an answer; only transport failures are errors at this level.
+            CalculateResponseStatus = _ => ResponseStatus.Completed,
+            ConfigureMessageHandler = _ => createHandler(),
+        };
+        _rest = new RestClient(options);
+    }
+
+    public void Dispose() => _rest.Dispose();
+
+    internal async Task<TransportResponse> SendAsync(
+        HttpMethod method, Uri url, IEnumerable<KeyValuePair<string, string>> headers, string? jsonBody, CancellationToken cancellationToken)
+    {
+        var request = new RestRequest(url, ToRestMethod(method));
+        foreach (var (name, value) in headers)
+        {
+            request.AddHeader(name, value);
+        }
+
+        if (jsonBody is not null)
+        {
+            request.AddStringBody(jsonBody, ContentType.Json);
+        }
+
+        var response = await _rest.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+        var answered = response.StatusCode != 0 && response.ResponseStatus == ResponseStatus.Completed;
+        var responseHeaders = (response.Headers ?? Enumerable.Empty<HeaderParameter>())
+            .Concat(response.ContentHeaders ?? Enumerable.Empty<HeaderParameter>())
+            .Select(h => new KeyValuePair<string, string>(h.Name, h.Value?.ToString() ?? string.Empty))
+            .ToArray();
+        return new TransportResponse(
+            answered ? (int)response.StatusCode : 0,
+            response.StatusDescription,
+            response.Content,
+            responseHeaders,
+            response.ResponseStatus == ResponseStatus.TimedOut,
+            response.ErrorException);
+    }
+
+    private static Method ToRestMethod(HttpMethod method) => method.Method switch
+    {
+        "GET" => Method.Get,
+        "POST" => Method.Post,
+        "PUT" => Method.Put,
+        "DELETE" => Method.Delete,
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method.Method, "Unsupported HTTP method."),
+    };
+}
+
+/// <summary>
+/// What one attempt produced: an HTTP answer (<see cref="StatusCode"/> is not 0) or a transport failure
+/// (<see cref="TimedOut"/> and/or <see cref="Error"/>).
+/// </summary>
+internal sealed class TransportResponse
+{
+    internal TransportResponse(int statusCode, string? statusDescription, string? content, IReadOnlyList<KeyValuePair<string, string>> headers, bool timedOut, Exception? error)
+    {
+        StatusCode = statusCode;
+        StatusDescription = statusDescription;
+        Content = content;
+        Headers = headers;
+        TimedOut = timedOut;
+        Error = error;
+    }
+
+    internal int StatusCode { get; }
+
+    internal string? StatusDescription { get; }
+
+    internal string? Content { get; }
+
+    /// <summary>Response and content headers together.</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    internal bool TimedOut { get; }
+
+    internal Exception? Error { get; }
+
+    internal string? Header(string name) =>
+        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+}
