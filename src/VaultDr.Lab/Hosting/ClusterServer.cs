@@ -173,7 +173,7 @@ internal sealed class ClusterServer : IAsyncDisposable
         var faulted = false;
         var logged = false;
 
-        // A dropped request is logged before the connection goes, so a client that sees the drop already finds it in the log.
+        // Each request is logged before its answer (or the drop) leaves, so a client that has seen the answer already finds it in the log.
         void Log(int answered)
         {
             lab.Requests.Add(new LabRequestLogEntry(Name, method, path, query, answered, DateTimeOffset.UtcNow, faulted, "api"));
@@ -198,8 +198,8 @@ internal sealed class ClusterServer : IAsyncDisposable
                             ? new Dictionary<string, string> { ["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }
                             : null;
                         await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        Log(fault.Status);
                         await LabHttp.WriteAsync(context.Response, new LabResponse(fault.Status, fault.EffectiveBody, headers), cancellationToken).ConfigureAwait(false);
-                        status = fault.Status;
                         return;
 
                     case LabFaultKinds.Redirect:
@@ -237,8 +237,8 @@ internal sealed class ClusterServer : IAsyncDisposable
 
             var request = await LabHttp.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
             var response = await CallNodeAsync(Node.HandleApiAsync, request, cancellationToken).ConfigureAwait(false);
+            Log(response.Status);
             await LabHttp.WriteAsync(context.Response, response, cancellationToken).ConfigureAwait(false);
-            status = response.Status;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
