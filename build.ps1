@@ -12,6 +12,7 @@
             compiled cmdlets, keeping the hand-written text, and adds a skeleton page for a new cmdlet.
     Package Writes a Gallery-shaped .nupkg of out/VaultDr into out/.
     Demo    Walks a DR lifecycle against the local lab.
+    Bench   Build, then build/Bench.ps1 in a fresh pwsh: prints medians and ratios, writes docs/performance.md.
 #>
 [CmdletBinding()]
 param(
@@ -204,6 +205,14 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Host '==> Bench'
+    dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Bench.ps1') -ModuleManifest (Join-Path $ModuleOut 'VaultDr.psd1') `
+        -OutputFile (Join-Path $Docs 'performance.md')
+    if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
+}
+
 foreach ($step in $Task) {
     switch ($step) {
         'Build' { Invoke-Build }
@@ -211,6 +220,7 @@ foreach ($step in $Task) {
         'Docs' { Invoke-Docs }
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
         default { throw "Task '$step' is not available yet." }
     }
 }
