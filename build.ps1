@@ -5,7 +5,7 @@
 .DESCRIPTION
     Plain PowerShell, no task library. Tasks run in the order given.
     Build   dotnet publish into out/VaultDr (dll, RestSharp, version-stamped psd1, format file, help).
-    Test    Build, then xunit, then Pester in a fresh pwsh against out/VaultDr. Ends with "N passed, N failed".
+    Test    Build and Package, then xunit, then Pester in a fresh pwsh against out/VaultDr. Ends with "N passed, N failed".
     Docs    Builds MAML help and about_VaultDr.help.txt from docs/ into out/VaultDr/en-US: with PlatyPS's
             New-ExternalHelp when PlatyPS is installed, else with tools/VaultDr.HelpBuilder (Markdig).
             With -Update, first regenerates the SYNTAX and PARAMETERS sections of docs/*.md from the
@@ -116,6 +116,8 @@ function Get-TrxCounts([string] $Path) {
 
 function Invoke-Test {
     Invoke-Build
+    # Package.Tests.ps1 installs the module from the package, as the Gallery would.
+    Invoke-Package
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
 
     Write-Host '==> xunit'
