@@ -281,7 +281,7 @@ finally {
 }
 
 # --- report ------------------------------------------------------------------------------------------
-$results | Format-Table Benchmark, Measure, Median, Ratio, Target, Result -AutoSize | Out-Host
+$results | Format-Table Benchmark, Measure, Median, Ratio, Target, Result -AutoSize | Out-String -Width 200 | Write-Host
 
 $cpu = (Get-Content /proc/cpuinfo -ErrorAction Ignore | Where-Object { $_ -match '^model name' } | Select-Object -First 1) -replace '^model name\s*:\s*', ''
 $os = if (Test-Path /etc/os-release) { ((Get-Content /etc/os-release | Where-Object { $_ -match '^PRETTY_NAME=' }) -replace '^PRETTY_NAME=', '').Trim('"') } else { [System.Runtime.InteropServices.RuntimeInformation]::OSDescription }
