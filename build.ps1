@@ -6,13 +6,14 @@
     Plain PowerShell, no task library. Tasks run in the order given.
     Build   dotnet publish into out/VaultDr (VaultDr.dll, version-stamped psd1, format file, help; VaultDr.Http
             and RestSharp in dependencies/; the lab in lab/).
-    Test    Build, then xunit, then Pester in a fresh pwsh against out/VaultDr. Ends with "N passed, N failed".
+    Test    Build and Package, then xunit, then Pester in a fresh pwsh against out/VaultDr. Ends with "N passed, N failed".
     Docs    Builds MAML help and about_VaultDr.help.txt from docs/ into out/VaultDr/en-US: with PlatyPS's
             New-ExternalHelp when PlatyPS is installed, else with tools/VaultDr.HelpBuilder (Markdig).
             With -Update, first regenerates the SYNTAX and PARAMETERS sections of docs/*.md from the
             compiled cmdlets, keeping the hand-written text, and adds a skeleton page for a new cmdlet.
     Package Writes a Gallery-shaped .nupkg of out/VaultDr into out/.
     Demo    Walks a DR lifecycle against the local lab.
+    Bench   Build, then build/Bench.ps1 in a fresh pwsh: prints medians and ratios, writes docs/performance.md.
 #>
 [CmdletBinding()]
 param(
@@ -122,6 +123,8 @@ function Get-TrxCounts([string] $Path) {
 
 function Invoke-Test {
     Invoke-Build
+    # Package.Tests.ps1 installs the module from the package, as the Gallery would.
+    Invoke-Package
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
 
     Write-Host '==> xunit'
@@ -211,6 +214,14 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Host '==> Bench'
+    dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Bench.ps1') -ModuleManifest (Join-Path $ModuleOut 'VaultDr.psd1') `
+        -OutputFile (Join-Path $Docs 'performance.md')
+    if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
+}
+
 foreach ($step in $Task) {
     switch ($step) {
         'Build' { Invoke-Build }
@@ -218,6 +229,7 @@ foreach ($step in $Task) {
         'Docs' { Invoke-Docs }
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
         default { throw "Task '$step' is not available yet." }
     }
 }

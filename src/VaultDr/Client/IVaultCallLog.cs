@@ -7,6 +7,12 @@ namespace VaultDr.Client;
 /// </summary>
 internal interface IVaultCallLog
 {
+    /// <summary>
+    /// False when nobody will see debug messages: debug text (a redacted copy of every answer) is then
+    /// not built at all, which is most of the per-call cost of logging.
+    /// </summary>
+    bool DebugEnabled => true;
+
     void Verbose(string message);
 
     void Debug(string message);
@@ -18,6 +24,8 @@ internal interface IVaultCallLog
 internal sealed class NullCallLog : IVaultCallLog
 {
     internal static readonly NullCallLog Instance = new();
+
+    public bool DebugEnabled => false;
 
     public void Verbose(string message)
     {

@@ -67,7 +67,7 @@ internal sealed class VaultClient : IDisposable
         var url = new Uri(_connection.Address, request.UrlPath);
         var redirected = false;
         var retry = 0;
-        if (body is not null)
+        if (body is not null && log.DebugEnabled)
         {
             log.Debug($"{method} {url} body: {request.DescribeBody()}");
         }
@@ -94,7 +94,10 @@ internal sealed class VaultClient : IDisposable
             if (failure == AttemptFailure.None)
             {
                 log.Verbose($"{method} {url} -> {status} {response.StatusDescription} in {elapsed}");
-                log.Debug($"{method} {url} answer: {Redaction.RedactJson(response.Content, secrets)}");
+                if (log.DebugEnabled)
+                {
+                    log.Debug($"{method} {url} answer: {Redaction.RedactJson(response.Content, secrets)}");
+                }
 
                 if (status is 301 or 302 or 307 or 308)
                 {

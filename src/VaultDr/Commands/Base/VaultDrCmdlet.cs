@@ -66,15 +66,41 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Runs asynchronous work off the pipeline thread while relaying its log messages on this thread,
-    /// so -Verbose shows each attempt as it happens and Ctrl+C stops it.
+    /// Runs asynchronous work while relaying its log messages on the pipeline thread, so -Verbose shows
+    /// each attempt as it happens and Ctrl+C stops it. The work starts inline (no Task.Run hop: its
+    /// I/O completes on the thread pool anyway) with no SynchronizationContext, so a host that installs
+    /// one cannot deadlock it while this thread waits for messages.
     /// </summary>
     internal T Run<T>(Func<IVaultCallLog, CancellationToken, Task<T>> work)
     {
+        if (CancelToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+
         using var queue = new BlockingCollection<(char Kind, string Text)>();
-        var log = new QueuedCallLog(queue);
-        var task = Task.Run(() => work(log, CancelToken), CancelToken);
-        task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var log = new QueuedCallLog(queue, DebugWanted());
+        Task<T> task;
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            task = Started(work, log);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+
+        if (task.IsCompleted)
+        {
+            queue.CompleteAdding();
+        }
+        else
+        {
+            task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         foreach (var (kind, text) in queue.GetConsumingEnumerable())
         {
             switch (kind)
@@ -99,6 +125,43 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
+    }
+
+    // A synchronous throw from work becomes a faulted task, as it did under Task.Run.
+    private Task<T> Started<T>(Func<IVaultCallLog, CancellationToken, Task<T>> work, IVaultCallLog log)
+    {
+        try
+        {
+            return work(log, CancelToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
+    /// <summary>
+    /// Whether WriteDebug would show anything: -Debug, else $DebugPreference. When the preference cannot
+    /// be read (a bare runspace), debug text is built as before.
+    /// </summary>
+    private bool DebugWanted()
+    {
+        if (MyInvocation?.BoundParameters is { } bound && bound.TryGetValue("Debug", out var debug))
+        {
+            return debug is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(debug);
+        }
+
+        object? preference;
+        try
+        {
+            preference = GetVariableValue("DebugPreference");
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or NullReferenceException)
+        {
+            return true;
+        }
+
+        return preference is not ActionPreference.SilentlyContinue and not ActionPreference.Ignore;
     }
 
     internal VaultResponse Send(VaultDrConnection connection, VaultRequest request) =>
@@ -221,7 +284,13 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     {
         private readonly BlockingCollection<(char Kind, string Text)> _queue;
 
-        internal QueuedCallLog(BlockingCollection<(char Kind, string Text)> queue) => _queue = queue;
+        internal QueuedCallLog(BlockingCollection<(char Kind, string Text)> queue, bool debugEnabled)
+        {
+            _queue = queue;
+            DebugEnabled = debugEnabled;
+        }
+
+        public bool DebugEnabled { get; }
 
         public void Verbose(string message) => _queue.TryAdd(('V', message));
 
