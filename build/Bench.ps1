@@ -225,7 +225,8 @@ try {
                     param($Manifest, $Primary, $Secondary, $Shared, $TestCaughtUp)
                     try {
                         Import-Module $Manifest
-                        ${function:Test-CaughtUp} = $TestCaughtUp
+                        # Recreated from text: a script block runs in the session state that made it, and this is another runspace.
+                        ${function:Test-CaughtUp} = [scriptblock]::Create($TestCaughtUp)
                         while (-not $Shared.Start) { [System.Threading.Thread]::Sleep(1) }
                         while (-not $Shared.Stop) {
                             if (Test-CaughtUp $Primary $Secondary) {
@@ -235,7 +236,7 @@ try {
                         }
                     }
                     catch { $Shared.Error = $_.ToString() }
-                }).AddArgument($ModuleManifest).AddArgument($p.Connection).AddArgument($s.Connection).AddArgument($shared).AddArgument(${function:Test-CaughtUp})
+                }).AddArgument($ModuleManifest).AddArgument($p.Connection).AddArgument($s.Connection).AddArgument($shared).AddArgument(${function:Test-CaughtUp}.ToString())
             $handle = $poller.BeginInvoke()
             Start-Sleep -Milliseconds 300   # the poller imports the module
 
@@ -261,17 +262,21 @@ try {
     if ($hasFailover) {
         Write-Host '==> Invoke-VaultDrFailover -Planned, failover and failback'
         $failover = Get-Command Invoke-VaultDrFailover
+        # The secondary adopted the primary's token store when it was enabled: reach both with the primary's root token.
+        $connP = $p.Connection
+        $connS = New-VaultDrConnection -Address $s.Address -Token $p.RootToken -CACertificateFile $s.CACertificateFile
         function Invoke-PlannedFailover($From, $To) {
-            $params = @{ Primary = $From.Connection; Secondary = $To.Connection; Planned = $true; Confirm = $false }
+            $params = @{ Primary = $From; Secondary = $To; Planned = $true; Confirm = $false; WarningAction = 'SilentlyContinue' }
             if ($failover.Parameters.ContainsKey('KeyShare')) { $params.KeyShare = $keys }
             $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
-            Invoke-VaultDrFailover @params | Out-Null
+            $report = Invoke-VaultDrFailover @params
+            if (-not $report.Succeeded) { throw "The benchmark failover did not succeed: $($report.FailedStep) $($report.Error)" }
             Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
         }
         # A re-attached cluster walks connecting, merkle-diff and merkle-sync: three state steps per direction.
         $floorMs = 2 * 3 * $StateStepDelayMs
-        $forwardMs = Invoke-PlannedFailover $p $s
-        $backMs = Invoke-PlannedFailover $s $p
+        $forwardMs = Invoke-PlannedFailover $connP $connS
+        $backMs = Invoke-PlannedFailover $connS $connP
         $roundTrip = $forwardMs + $backMs
         Add-Result 'Failover + failback' 'sum of configured lab delays (floor)' $floorMs 1
         Add-Result 'Failover + failback' 'Invoke-VaultDrFailover -Planned, both ways' $roundTrip ($roundTrip / $floorMs) 'floor + at most 2 s' $(if ($roundTrip -le $floorMs + 2000) { 'PASS' } else { 'MISS' })
