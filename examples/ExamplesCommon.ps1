@@ -12,17 +12,8 @@ function ConvertFrom-SecretForTest([securestring] $Secret) {
     [System.Net.NetworkCredential]::new('', $Secret).Password
 }
 
-function Wait-Until {
-    <# Polls a condition: returns when it is true, throws after the timeout. #>
-    param([Parameter(Mandatory)][scriptblock] $Condition, [Parameter(Mandatory)][string] $Because, [int] $TimeoutSec = 15)
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    $delay = 25
-    while (-not (& $Condition)) {
-        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $TimeoutSec s waiting until $Because." }
-        Start-Sleep -Milliseconds $delay
-        $delay = [Math]::Min(250, $delay * 2)
-    }
-}
+# Wait-Until and the other lab helpers are the suite's own.
+. (Join-Path $script:RepoRoot 'tests/Pester/LabCommon.ps1')
 
 function New-LabPair {
     <# Two lab clusters, the first a DR primary with the second attached and caught up. #>

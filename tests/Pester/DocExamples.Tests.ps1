@@ -7,16 +7,12 @@
 # VaultDrConnection). A page's examples run in order against that lab, each in its own scope. An
 # example may start its own lab ($primary, $secondary = Start-VaultDrLab); AfterAll stops every lab
 # this session started.
-#
-# The ONLY skip: the lab is not there yet, i.e. <module folder>/lab/VaultDr.Lab.dll is missing or the
-# module does not export Start-VaultDrLab. Nothing else turns these tests off.
+# Nothing turns these tests off: the lab ships in <module folder>/lab, and an example that cannot run fails.
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'DocsCommon.ps1')
     $manifest = if ($env:VAULTDR_MODULE_MANIFEST) { $env:VAULTDR_MODULE_MANIFEST } else { Join-Path $PSScriptRoot '../../out/VaultDr/VaultDr.psd1' }
     $module = Import-Module $manifest -Force -PassThru
-    $labAssembly = Join-Path $module.ModuleBase 'lab/VaultDr.Lab.dll'
     $exported = @(Get-Command -Module $module.Name -CommandType Cmdlet | ForEach-Object Name)
-    $script:LabMissing = -not ((Test-Path $labAssembly) -and ($exported -contains 'Start-VaultDrLab'))
     $script:Pages = foreach ($name in $exported | Sort-Object) {
         $path = Join-Path $DocsFolder "$name.md"
         $examples = if (Test-Path $path) { @((Read-DocPage $path).Examples | ForEach-Object { @{ Title = $_.Title; Code = $_.Code } }) } else { @() }
@@ -24,7 +20,7 @@ BeforeDiscovery {
     }
 }
 
-Describe 'The examples of docs/<Name>.md run against the lab' -ForEach $script:Pages -Skip:$script:LabMissing {
+Describe 'The examples of docs/<Name>.md run against the lab' -ForEach $script:Pages {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'Common.ps1')
         $script:LabClusters = @(Start-VaultDrLab)

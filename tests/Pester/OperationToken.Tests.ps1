@@ -189,8 +189,8 @@ Describe 'The single-step operation token cmdlets' {
         $results = $Shares | Submit-VaultDrKeyShare -Connection $connection
 
         ($stub.Requests | ForEach-Object ToString) | Should -Be @("GET $AttemptPath", "PUT $UpdatePath", "PUT $UpdatePath", "PUT $UpdatePath")
-        ($stub.Requests | Select-Object -Skip 1 | ForEach-Object { $_.JsonString('key') }) | Should -Be $KeyShareTexts
-        ($stub.Requests | Select-Object -Skip 1 | ForEach-Object { $_.JsonString('nonce') }) | Should -Be @($Nonce, $Nonce, $Nonce)
+        ($stub.Requests[1..($stub.Requests.Count - 1)] | ForEach-Object { $_.JsonString('key') }) | Should -Be $KeyShareTexts
+        ($stub.Requests[1..($stub.Requests.Count - 1)] | ForEach-Object { $_.JsonString('nonce') }) | Should -Be @($Nonce, $Nonce, $Nonce)
         $results.Count | Should -Be 3
         $results[2].Complete | Should -BeTrue
         ConvertFrom-TestSecret $results[2].EncodedToken | Should -BeExactly $EncodedTokenText

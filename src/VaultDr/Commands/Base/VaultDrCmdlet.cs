@@ -268,7 +268,7 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
         {
             return ShouldProcess(target, action);
         }
-        catch (Exception e) when (e is PSInvalidOperationException or HostException or NotImplementedException or PSNotImplementedException)
+        catch (Exception e) when (e is PSInvalidOperationException or HostException)
         {
             ThrowFailure(
                 new VaultDrOperationException(
