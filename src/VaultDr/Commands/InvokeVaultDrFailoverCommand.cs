@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Security;
-using System.Text.RegularExpressions;
-using VaultDr.Client;
-using VaultDr.Pipeline;
-using VaultDr.Replication;
 
 namespace VaultDr.Commands;
 
