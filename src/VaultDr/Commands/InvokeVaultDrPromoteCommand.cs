@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security;
 using VaultDr.Client;
 
 namespace VaultDr.Commands;
@@ -10,12 +9,9 @@ namespace VaultDr.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VaultDrPromote", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = AddressSet)]
 [OutputType(typeof(DrStatus))]
-public sealed class InvokeVaultDrPromoteCommand : VaultDrChangeCmdlet
+public sealed class InvokeVaultDrPromoteCommand : VaultDrOperationTokenCmdlet
 {
     private Uri? _promoted;
-
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    public SecureString DrOperationToken { get; set; } = new();
 
     [Parameter]
     public string? PrimaryClusterAddress { get; set; }
@@ -28,7 +24,9 @@ public sealed class InvokeVaultDrPromoteCommand : VaultDrChangeCmdlet
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
+        var request = OperationTokenRequest("sys/replication/dr/secondary/promote")
+            .With("primary_cluster_addr", PrimaryClusterAddress)
+            .With("force", Force ? true : null);
         if (_promoted is not null && _promoted != connection.Address)
         {
             ThrowFailure(
@@ -50,12 +48,7 @@ public sealed class InvokeVaultDrPromoteCommand : VaultDrChangeCmdlet
         }
 
         _promoted = connection.Address;
-        Send(
-            connection,
-            new VaultRequest(HttpMethod.Post, "sys/replication/dr/secondary/promote")
-                .With("dr_operation_token", DrOperationToken)
-                .With("primary_cluster_addr", PrimaryClusterAddress)
-                .With("force", Force ? true : null));
+        Send(connection, request);
         if (PassThru)
         {
             WriteObject(ReadStatus(connection));
