@@ -11,37 +11,33 @@ public sealed class VaultErrorMappingTests : IDisposable
     private readonly StubVaultServer _server = StubVaultServer.Start();
     private readonly RecordingCallLog _log = new();
 
+    /// <summary>Vault's documented error statuses and what each becomes.</summary>
+    public static TheoryData<int, string, ErrorCategory> VaultStatuses => new()
+    {
+        { 400, "VaultDrInvalidRequest", ErrorCategory.InvalidArgument },
+        { 401, "VaultDrUnauthorized", ErrorCategory.AuthenticationError },
+        { 403, "VaultDrPermissionDenied", ErrorCategory.PermissionDenied },
+        { 404, "VaultDrNotFound", ErrorCategory.ObjectNotFound },
+        { 405, "VaultDrUnsupportedOperation", ErrorCategory.NotImplemented },
+        { 409, "VaultDrConflict", ErrorCategory.InvalidOperation },
+        { 412, "VaultDrIndexStateNotPresent", ErrorCategory.InvalidOperation },
+        { 429, "VaultDrRateLimited", ErrorCategory.ResourceUnavailable },
+        { 500, "VaultDrServerError", ErrorCategory.NotSpecified },
+        { 501, "VaultDrNotImplemented", ErrorCategory.NotImplemented },
+        { 503, "VaultDrUnavailable", ErrorCategory.ResourceUnavailable },
+    };
+
     public void Dispose() => _server.Dispose();
 
     [Theory]
-    [InlineData(400, "VaultDrInvalidRequest", ErrorCategory.InvalidArgument)]
-    [InlineData(401, "VaultDrUnauthorized", ErrorCategory.AuthenticationError)]
-    [InlineData(403, "VaultDrPermissionDenied", ErrorCategory.PermissionDenied)]
-    [InlineData(404, "VaultDrNotFound", ErrorCategory.ObjectNotFound)]
-    [InlineData(405, "VaultDrUnsupportedOperation", ErrorCategory.NotImplemented)]
-    [InlineData(409, "VaultDrConflict", ErrorCategory.InvalidOperation)]
-    [InlineData(412, "VaultDrIndexStateNotPresent", ErrorCategory.InvalidOperation)]
-    [InlineData(429, "VaultDrRateLimited", ErrorCategory.ResourceUnavailable)]
-    [InlineData(500, "VaultDrServerError", ErrorCategory.NotSpecified)]
-    [InlineData(501, "VaultDrNotImplemented", ErrorCategory.NotImplemented)]
-    [InlineData(503, "VaultDrUnavailable", ErrorCategory.ResourceUnavailable)]
+    [MemberData(nameof(VaultStatuses))]
     [InlineData(502, "VaultDrServerError", ErrorCategory.NotSpecified)]
     [InlineData(418, "VaultDrHttpError", ErrorCategory.NotSpecified)]
     public void ForStatus(int status, string errorId, ErrorCategory category) =>
         Assert.Equal((errorId, category), VaultErrorMapping.ForStatus(status));
 
     [Theory]
-    [InlineData(400, "VaultDrInvalidRequest", ErrorCategory.InvalidArgument)]
-    [InlineData(401, "VaultDrUnauthorized", ErrorCategory.AuthenticationError)]
-    [InlineData(403, "VaultDrPermissionDenied", ErrorCategory.PermissionDenied)]
-    [InlineData(404, "VaultDrNotFound", ErrorCategory.ObjectNotFound)]
-    [InlineData(405, "VaultDrUnsupportedOperation", ErrorCategory.NotImplemented)]
-    [InlineData(409, "VaultDrConflict", ErrorCategory.InvalidOperation)]
-    [InlineData(412, "VaultDrIndexStateNotPresent", ErrorCategory.InvalidOperation)]
-    [InlineData(429, "VaultDrRateLimited", ErrorCategory.ResourceUnavailable)]
-    [InlineData(500, "VaultDrServerError", ErrorCategory.NotSpecified)]
-    [InlineData(501, "VaultDrNotImplemented", ErrorCategory.NotImplemented)]
-    [InlineData(503, "VaultDrUnavailable", ErrorCategory.ResourceUnavailable)]
+    [MemberData(nameof(VaultStatuses))]
     public async Task StatusBecomesTypedExceptionWithVaultsErrorText(int status, string errorId, ErrorCategory category)
     {
         _server.Respond("POST", V1(EnablePath), status, """{"errors":["first problem","second problem"]}""");
