@@ -78,8 +78,7 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
             throw new PipelineStoppedException();
         }
 
-        using var queue = new BlockingCollection<(char Kind, string Text)>();
-        var log = new QueuedCallLog(queue, DebugWanted());
+        var log = new QueuedCallLog(DebugWanted());
         Task<T> task;
         var context = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
@@ -92,29 +91,27 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
             SynchronizationContext.SetSynchronizationContext(context);
         }
 
-        if (task.IsCompleted)
+        if (!task.IsCompleted)
         {
-            queue.CompleteAdding();
-        }
-        else
-        {
-            task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            task.ContinueWith(static (_, state) => ((QueuedCallLog)state!).Finish(), log, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        foreach (var (kind, text) in queue.GetConsumingEnumerable())
+        // Messages are shown as they come; the loop ends once the work has finished and nothing is left.
+        while (true)
         {
-            switch (kind)
+            // Seen before draining: whatever the work wrote before it finished is in the queue by then.
+            var finished = task.IsCompleted;
+            while (log.TryTake(out var message))
             {
-                case 'V':
-                    WriteVerbose(text);
-                    break;
-                case 'D':
-                    WriteDebug(text);
-                    break;
-                default:
-                    WriteWarning(text);
-                    break;
+                Show(message.Kind, message.Text);
             }
+
+            if (finished)
+            {
+                break;
+            }
+
+            log.WaitForMore();
         }
 
         try
@@ -124,6 +121,22 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
         catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+    }
+
+    private void Show(char kind, string text)
+    {
+        switch (kind)
+        {
+            case 'V':
+                WriteVerbose(text);
+                break;
+            case 'D':
+                WriteDebug(text);
+                break;
+            default:
+                WriteWarning(text);
+                break;
         }
     }
 
@@ -280,22 +293,38 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The work's messages, queued for the pipeline thread. Each message and the end of the work release the
+    /// signal once; the pipeline thread drains the queue on every wake-up. (BlockingCollection did the same
+    /// but ended its consumer with an internal exception, which cost more than the HTTP call.) The semaphore
+    /// is never disposed: the work's continuation may still release it after the pipeline thread has moved
+    /// on, and without a wait handle it holds nothing to free.
+    /// </summary>
     private sealed class QueuedCallLog : IVaultCallLog
     {
-        private readonly BlockingCollection<(char Kind, string Text)> _queue;
+        private readonly ConcurrentQueue<(char Kind, string Text)> _messages = new();
+        private readonly SemaphoreSlim _signal = new(0);
 
-        internal QueuedCallLog(BlockingCollection<(char Kind, string Text)> queue, bool debugEnabled)
-        {
-            _queue = queue;
-            DebugEnabled = debugEnabled;
-        }
+        internal QueuedCallLog(bool debugEnabled) => DebugEnabled = debugEnabled;
 
         public bool DebugEnabled { get; }
 
-        public void Verbose(string message) => _queue.TryAdd(('V', message));
+        public void Verbose(string message) => Post('V', message);
 
-        public void Debug(string message) => _queue.TryAdd(('D', message));
+        public void Debug(string message) => Post('D', message);
 
-        public void Warning(string message) => _queue.TryAdd(('W', message));
+        public void Warning(string message) => Post('W', message);
+
+        internal bool TryTake(out (char Kind, string Text) message) => _messages.TryDequeue(out message);
+
+        internal void WaitForMore() => _signal.Wait();
+
+        internal void Finish() => _signal.Release();
+
+        private void Post(char kind, string text)
+        {
+            _messages.Enqueue((kind, text));
+            _signal.Release();
+        }
     }
 }
