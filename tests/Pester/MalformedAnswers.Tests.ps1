@@ -1,5 +1,6 @@
 <#
-    Answers Vault would never give (bad JSON, wrong types, missing data, a 50 MB body) become one
+    Answers Vault would never give (bad JSON, wrong types, missing data, a 50 MB body, with or without a
+    Content-Length) become one
     VaultDrInvalidResponse ErrorRecord, never a crash or a half-filled object.
 #>
 BeforeDiscovery {
@@ -24,6 +25,7 @@ BeforeDiscovery {
             'an HTML 502 page'         = @{ Status = 502; Body = '<html><body><h1>502 Bad Gateway</h1></body></html>'; Id = 'VaultDrServerError'; Category = 'NotSpecified' }
             'an empty 200'             = @{ Status = 200; Body = $null }
             'a 50 MB body'             = @{ Status = 200; Body = 'HUGE'; Message = 'too large' }
+            'a 50 MB chunked body'     = @{ Status = 200; Body = 'HUGE'; Message = 'too large'; Chunked = $true }
         }
         foreach ($kind in $answers.Keys) {
             $cmdlet + $answers[$kind] + @{ Kind = $kind }
@@ -51,7 +53,12 @@ Describe 'Malformed answers are InvalidResult errors' {
             $null = $Stub.Respond('PUT', '/v1/sys/replication/dr/secondary/generate-operation-token/attempt', 200, $Started, 1)
             $null = $Stub.Respond('DELETE', '/v1/sys/replication/dr/secondary/generate-operation-token/attempt', 204, $null, 1)
         }
-        $null = $Stub.Respond($Method, $Path, $Status, $body, 1)
+        if ($Chunked) {
+            # No Content-Length: the size is only known by counting what is read.
+            $null = $Stub.RespondChunked($Method, $Path, $Status, $body, 1)
+        } else {
+            $null = $Stub.Respond($Method, $Path, $Status, $body, 1)
+        }
         $connection = New-StubConnection $Stub
 
         $Error.Clear()

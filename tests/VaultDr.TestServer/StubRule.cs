@@ -10,6 +10,9 @@ internal enum StubAction
 
     /// <summary>Write a 200 head promising 100 body bytes, then close the connection.</summary>
     DropAfterHeaders,
+
+    /// <summary>Write a complete response whose body is sent chunked, without a Content-Length.</summary>
+    AnswerChunked,
 }
 
 /// <summary>One scripted answer for a method + path, used up after <see cref="Remaining"/> matches.</summary>

@@ -96,6 +96,21 @@ public sealed class StubVaultServer : IDisposable
     public StubVaultServer Respond(string method, string path, int status, string? jsonBody, int times, IDictionary? headers) =>
         Respond(method, path, status, jsonBody, times, ToStringDictionary(headers));
 
+    /// <summary>
+    /// Answers like <see cref="Respond(string, string, int, string?, int, IDictionary{string, string}?)"/>, but sends the
+    /// body with chunked transfer coding, so the client cannot know its length before reading it.
+    /// </summary>
+    public StubVaultServer RespondChunked(string method, string path, int status, string jsonBody, int times = 1) =>
+        AddRule(new StubRule
+        {
+            Method = method,
+            Path = path,
+            Action = StubAction.AnswerChunked,
+            Status = CheckStatus(status, jsonBody),
+            JsonBody = jsonBody,
+            Remaining = CheckTimes(times),
+        });
+
     /// <summary>Reads and records the request, then resets the connection without writing a byte.</summary>
     public StubVaultServer Drop(string method, string path, int times = 1) =>
         AddRule(new StubRule { Method = method, Path = path, Action = StubAction.Drop, Remaining = CheckTimes(times) });
@@ -327,7 +342,7 @@ public sealed class StubVaultServer : IDisposable
                     {
                         await Task.Delay(rule.Delay, token).ConfigureAwait(false);
                     }
-                    await WriteAnswerAsync(stream, rule.Status, rule.JsonBody, rule.Headers, head.KeepAlive, token).ConfigureAwait(false);
+                    await WriteAnswerAsync(stream, rule.Status, rule.JsonBody, rule.Headers, head.KeepAlive, token, rule.Action == StubAction.AnswerChunked).ConfigureAwait(false);
                     break;
             }
             if (!head.KeepAlive)
@@ -338,7 +353,7 @@ public sealed class StubVaultServer : IDisposable
     }
 
     private static async Task WriteAnswerAsync(
-        Stream stream, int status, string? jsonBody, IReadOnlyList<KeyValuePair<string, string>> headers, bool keepAlive, CancellationToken token)
+        Stream stream, int status, string? jsonBody, IReadOnlyList<KeyValuePair<string, string>> headers, bool keepAlive, CancellationToken token, bool chunked = false)
     {
         var body = string.IsNullOrEmpty(jsonBody) ? [] : Encoding.UTF8.GetBytes(jsonBody);
         var head = new StringBuilder()
@@ -351,7 +366,11 @@ public sealed class StubVaultServer : IDisposable
         {
             head.Append("Content-Type: application/json\r\n");
         }
-        if (status is not (204 or 304))
+        if (chunked)
+        {
+            head.Append("Transfer-Encoding: chunked\r\n");
+        }
+        else if (status is not (204 or 304))
         {
             head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
         }
@@ -362,6 +381,22 @@ public sealed class StubVaultServer : IDisposable
         head.Append("\r\n");
 
         var headBytes = Encoding.Latin1.GetBytes(head.ToString());
+        if (chunked)
+        {
+            await stream.WriteAsync(headBytes, token).ConfigureAwait(false);
+            const int ChunkSize = 64 * 1024;
+            for (var offset = 0; offset < body.Length; offset += ChunkSize)
+            {
+                var size = Math.Min(ChunkSize, body.Length - offset);
+                await stream.WriteAsync(Encoding.Latin1.GetBytes($"{size:x}\r\n"), token).ConfigureAwait(false);
+                await stream.WriteAsync(body.AsMemory(offset, size), token).ConfigureAwait(false);
+                await stream.WriteAsync("\r\n"u8.ToArray(), token).ConfigureAwait(false);
+            }
+            await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), token).ConfigureAwait(false);
+            await stream.FlushAsync(token).ConfigureAwait(false);
+            return;
+        }
+
         var message = new byte[headBytes.Length + body.Length];
         headBytes.CopyTo(message, 0);
         body.CopyTo(message, headBytes.Length);

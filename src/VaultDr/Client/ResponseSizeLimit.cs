@@ -34,7 +34,13 @@ internal sealed class ResponseSizeLimit : DelegatingHandler
             throw new ResponseTooLargeException(MaxResponseBytes);
         }
 
-        response.Content = new LimitedContent(response.Content);
+        // With a Content-Length, .NET reads exactly that many bytes and no more, so the check above is the cap.
+        // Only an answer of unknown length (chunked, or ended by closing the connection) is counted as it is read.
+        if (response.Content.Headers.ContentLength is null)
+        {
+            response.Content = new LimitedContent(response.Content);
+        }
+
         return response;
     }
 
@@ -57,7 +63,7 @@ internal sealed class ResponseSizeLimit : DelegatingHandler
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
             var source = await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = new byte[81920];
+            var buffer = new byte[16 * 1024];
             long total = 0;
             int read;
             while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)

@@ -149,6 +149,21 @@ public sealed class StubVaultServerTests : IDisposable
     }
 
     [Fact]
+    public async Task RespondChunkedSendsTheBodyWithoutAContentLength()
+    {
+        var body = "{\"data\":{\"padding\":\"" + new string('x', 200_000) + "\"}}";
+        _server.RespondChunked("GET", StatusPath, 200, body);
+
+        // Headers only: a buffered answer would report the length it counted.
+        using var response = await _client.GetAsync(StatusPath, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        Assert.Null(response.Content.Headers.ContentLength);
+        Assert.Equal(body, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task KeepAliveServesSequentialRequestsOnOneConnection()
     {
         _server.Respond("GET", StatusPath, 200, "{}");
