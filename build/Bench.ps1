@@ -14,9 +14,11 @@
 param(
     [Parameter(Mandatory)][string] $ModuleManifest,
     [string] $OutputFile = (Join-Path $PSScriptRoot '../docs/performance.md'),
-    [int] $Calls = 300,
+    [int] $Calls = 2000,
+    [int] $WarmUpCalls = 4000,
     [int] $ImportRuns = 10,
-    [int] $FleetRuns = 15
+    [int] $FleetRuns = 100,
+    [int] $RoundTripMs = 20
 )
 
 $ErrorActionPreference = 'Stop'
@@ -115,19 +117,40 @@ try {
     $http.DefaultRequestHeaders.Add('X-Vault-Token', $token)
     $headers = @{ 'X-Vault-Request' = 'true'; 'X-Vault-Token' = $token }
 
-    Write-Host "==> Per call: $Calls rounds of Get-VaultDrStatus / HttpClient / Invoke-RestMethod, interleaved"
-    for ($i = 0; $i -lt 30; $i++) {
+    # The RestSharp floor: the same RestSharp.dll the module ships, loaded into a context of its own (the module's
+    # copy sits in its private context), one RestClient with default options and one reused request.
+    $restSharpContext = [System.Runtime.Loader.AssemblyLoadContext]::new('VaultDrBenchRestSharp')
+    $restSharp = $restSharpContext.LoadFromAssemblyPath((Join-Path (Split-Path $ModuleManifest) 'dependencies/RestSharp.dll'))
+    $restOptions = [Activator]::CreateInstance($restSharp.GetType('RestSharp.RestClientOptions'), [object[]]@($connection.Address))
+    $rest = [Activator]::CreateInstance($restSharp.GetType('RestSharp.RestClient'), [object[]]@($restOptions, $null, $null, $false))
+    $restRequest = [Activator]::CreateInstance($restSharp.GetType('RestSharp.RestRequest'), [object[]]@([Uri]$url, [Enum]::Parse($restSharp.GetType('RestSharp.Method'), 'Get')))
+    $restExtensions = $restSharp.GetType('RestSharp.RestRequestExtensions')
+    $null = $restExtensions::AddHeader($restRequest, 'X-Vault-Request', 'true')
+    $null = $restExtensions::AddHeader($restRequest, 'X-Vault-Token', $token)
+    $none = [System.Threading.CancellationToken]::None
+    $epoch = [datetime]::UnixEpoch
+    $probe = $rest.ExecuteAsync($restRequest, $none).GetAwaiter().GetResult()
+    if ([int]$probe.StatusCode -ne 200) { throw "The RestSharp floor got $([int]$probe.StatusCode) from $url." }
+
+    Write-Host "==> Per call: $WarmUpCalls warm-up and $Calls measured rounds of Get-VaultDrStatus / HttpClient / RestSharp / Invoke-RestMethod"
+    # .NET compiles hot code again, optimised, after it has run a while (tiered compilation), and PowerShell compiles
+    # a loop after enough iterations: the warm-up runs every method until both have settled.
+    for ($i = 0; $i -lt $WarmUpCalls; $i++) {
         $null = Get-VaultDrStatus -Connection $connection
         $null = $http.GetStringAsync($url).GetAwaiter().GetResult()
-        $null = Invoke-RestMethod -Uri $url -Headers $headers
+        $null = $rest.ExecuteAsync($restRequest, $none).GetAwaiter().GetResult()
+        if ($i % 8 -eq 0) { $null = Invoke-RestMethod -Uri $url -Headers $headers }
+        $null = Get-Date -Date $epoch
     }
     $vaultDrMs = [double[]]::new($Calls)
     $httpMs = [double[]]::new($Calls)
+    $restMs = [double[]]::new($Calls)
     $irmMs = [double[]]::new($Calls)
-    $orders = @(0, 1, 2), @(1, 2, 0), @(2, 0, 1)
+    $cmdletMs = [double[]]::new($Calls)
+    $orders = @(0, 1, 2, 3, 4), @(1, 2, 3, 4, 0), @(2, 3, 4, 0, 1), @(3, 4, 0, 1, 2), @(4, 0, 1, 2, 3)
     for ($i = 0; $i -lt $Calls; $i++) {
         # Rotate the order each round so no method always runs first (or last) after the others.
-        foreach ($which in $orders[$i % 3]) {
+        foreach ($which in $orders[$i % 5]) {
             switch ($which) {
                 0 {
                     $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
@@ -141,47 +164,105 @@ try {
                 }
                 2 {
                     $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+                    $null = $rest.ExecuteAsync($restRequest, $none).GetAwaiter().GetResult()
+                    $restMs[$i] = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
+                }
+                3 {
+                    $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
                     $null = Invoke-RestMethod -Uri $url -Headers $headers
                     $irmMs[$i] = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
+                }
+                4 {
+                    $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+                    $null = Get-Date -Date $epoch
+                    $cmdletMs[$i] = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
                 }
             }
         }
     }
-    $http.Dispose()
+    $rest.Dispose()
     $vaultDrMedian = Get-Median $vaultDrMs
     $httpMedian = Get-Median $httpMs
+    $restMedian = Get-Median $restMs
     $irmMedian = Get-Median $irmMs
+    $cmdletMedian = Get-Median $cmdletMs
     Add-Result 'Per call' 'raw HttpClient GET (floor)' $httpMedian 1
+    Add-Result 'Per call' 'bare RestSharp GET (library floor)' $restMedian ($restMedian / $httpMedian)
+    Add-Result 'Per call' 'a compiled cmdlet with one parameter, no I/O (Get-Date -Date)' $cmdletMedian ($cmdletMedian / $httpMedian)
     Add-Result 'Per call' 'Get-VaultDrStatus' $vaultDrMedian ($vaultDrMedian / $httpMedian) '<= 1.30x HttpClient' $(if ($vaultDrMedian / $httpMedian -le 1.3) { 'PASS' } else { 'MISS' })
     Add-Result 'Per call' 'Invoke-RestMethod' $irmMedian ($irmMedian / $httpMedian) 'slower than Get-VaultDrStatus' $(if ($irmMedian -gt $vaultDrMedian) { 'PASS' } else { 'MISS' })
 
     # --- 3. fleet -------------------------------------------------------------------------------------------
-    Write-Host "==> Fleet: $FleetRuns runs of 50 concurrent / 1 cluster / 50 sequential"
     $all = @($clusters | ForEach-Object Connection)
-    $null = Get-VaultDrStatus -Connection $all
-    $concurrentMs = [System.Collections.Generic.List[double]]::new()
-    $singleMs = [System.Collections.Generic.List[double]]::new()
-    $sequentialMs = [System.Collections.Generic.List[double]]::new()
-    for ($i = 0; $i -lt $FleetRuns; $i++) {
-        $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
-        $statuses = @(Get-VaultDrStatus -Connection $all)
-        $concurrentMs.Add((Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())))
-        if ($statuses.Count -ne 50) { throw "Get-VaultDrStatus returned $($statuses.Count) statuses for 50 connections." }
-
-        $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
-        $null = Get-VaultDrStatus -Connection $connection
-        $singleMs.Add((Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())))
-
-        $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
-        foreach ($c in $all) { $null = Get-VaultDrStatus -Connection $c }
-        $sequentialMs.Add((Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())))
+    $urls = @($all | ForEach-Object { [Uri]::new($_.Address, 'v1/sys/replication/dr/status').AbsoluteUri })
+    function Invoke-RawFleet([string[]] $Targets) {
+        <# The concurrency floor: one GetStringAsync per URL on the shared HttpClient, awaited together. #>
+        $tasks = [System.Threading.Tasks.Task[]]@(foreach ($target in $Targets) { $http.GetStringAsync($target) })
+        [System.Threading.Tasks.Task]::WaitAll($tasks)
     }
-    $concurrentMedian = Get-Median $concurrentMs
-    $singleMedian = Get-Median $singleMs
-    $sequentialMedian = Get-Median $sequentialMs
-    Add-Result 'Fleet of 50' 'one cluster, one call (floor)' $singleMedian 1
-    Add-Result 'Fleet of 50' '-Connection $all50 (concurrent)' $concurrentMedian ($concurrentMedian / $singleMedian) '< 3x one cluster' $(if ($concurrentMedian / $singleMedian -lt 3) { 'PASS' } else { 'MISS' })
-    Add-Result 'Fleet of 50' 'foreach over 50 (sequential)' $sequentialMedian ($sequentialMedian / $singleMedian)
+    function Measure-Fleet([int] $Runs, [switch] $Sequential, [switch] $Raw) {
+        $fleet = @{ Concurrent = [double[]]::new($Runs); Single = [double[]]::new($Runs); Sequential = [double[]]::new($Runs); RawFleet = [double[]]::new($Runs); RawSingle = [double[]]::new($Runs) }
+        for ($i = 0; $i -lt $Runs; $i++) {
+            $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+            $statuses = @(Get-VaultDrStatus -Connection $all)
+            $fleet.Concurrent[$i] = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
+            if ($statuses.Count -ne 50) { throw "Get-VaultDrStatus returned $($statuses.Count) statuses for 50 connections." }
+
+            $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+            $null = Get-VaultDrStatus -Connection $connection
+            $fleet.Single[$i] = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
+
+            if ($Sequential) {
+                $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+                foreach ($c in $all) { $null = Get-VaultDrStatus -Connection $c }
+                $fleet.Sequential[$i] = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
+            }
+            if ($Raw) {
+                $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+                Invoke-RawFleet $urls
+                $fleet.RawFleet[$i] = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
+
+                $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+                Invoke-RawFleet $url
+                $fleet.RawSingle[$i] = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
+            }
+        }
+        $fleet
+    }
+
+    Write-Host "==> Fleet on loopback: $FleetRuns runs of 50 concurrent / 1 cluster / 50 sequential, and the same with raw HttpClient"
+    $null = Measure-Fleet -Runs ([Math]::Max(10, $FleetRuns)) -Sequential -Raw   # warm-up; connections are made on first use
+    $fleet = Measure-Fleet -Runs $FleetRuns -Sequential -Raw
+    $concurrentMedian = Get-Median $fleet.Concurrent
+    $singleMedian = Get-Median $fleet.Single
+    $sequentialMedian = Get-Median $fleet.Sequential
+    $rawFleetMedian = Get-Median $fleet.RawFleet
+    $rawSingleMedian = Get-Median $fleet.RawSingle
+    Add-Result 'Fleet of 50, loopback' 'raw HttpClient, one GET' $rawSingleMedian 1
+    Add-Result 'Fleet of 50, loopback' 'raw HttpClient, 50 GETs at once (floor)' $rawFleetMedian ($rawFleetMedian / $rawSingleMedian)
+    Add-Result 'Fleet of 50, loopback' 'one cluster, one call' $singleMedian 1
+    Add-Result 'Fleet of 50, loopback' '-Connection $all50 (concurrent)' $concurrentMedian ($concurrentMedian / $singleMedian) '< 3x one cluster' $(if ($concurrentMedian / $singleMedian -lt 3) { 'PASS' } else { 'MISS' })
+    Add-Result 'Fleet of 50, loopback' 'foreach over 50 (sequential)' $sequentialMedian ($sequentialMedian / $singleMedian)
+
+    # The same read when every answer takes a network round trip, as it does from a pipeline agent to clusters in
+    # other regions: every lab cluster holds each answer $RoundTripMs ms (the lab's own latency setting).
+    $delayRuns = [Math]::Max(5, [int]($FleetRuns / 5))
+    Write-Host "==> Fleet with a $RoundTripMs ms round trip: $delayRuns runs"
+    $clusters | Set-VaultDrLabCluster -LatencyMs $RoundTripMs -Confirm:$false
+    try {
+        $null = Measure-Fleet -Runs 2
+        $slow = Measure-Fleet -Runs $delayRuns
+        $slowSequential = Measure-Fleet -Runs 3 -Sequential
+    }
+    finally {
+        $clusters | Set-VaultDrLabCluster -LatencyMs 0 -Confirm:$false
+    }
+    $slowConcurrentMedian = Get-Median $slow.Concurrent
+    $slowSingleMedian = Get-Median $slow.Single
+    $slowSequentialMedian = Get-Median $slowSequential.Sequential
+    Add-Result "Fleet of 50, $RoundTripMs ms round trip" 'one cluster, one call' $slowSingleMedian 1
+    Add-Result "Fleet of 50, $RoundTripMs ms round trip" '-Connection $all50 (concurrent)' $slowConcurrentMedian ($slowConcurrentMedian / $slowSingleMedian) '< 3x one cluster' $(if ($slowConcurrentMedian / $slowSingleMedian -lt 3) { 'PASS' } else { 'MISS' })
+    Add-Result "Fleet of 50, $RoundTripMs ms round trip" 'foreach over 50 (sequential)' $slowSequentialMedian ($slowSequentialMedian / $slowSingleMedian)
 
     # --- 4. and 5. need a DR pair -----------------------------------------------------------------------
     $hasWait = [bool](Get-Command Wait-VaultDrReplication -ErrorAction Ignore)
@@ -317,18 +398,29 @@ $lines = @(
     ''
     '## Method'
     ''
-    "- **Per call.** One status URL on one lab cluster. After 30 warm-up calls of each, $Calls rounds; each round"
-    '  times one call of each method, in rotating order, with `Stopwatch.GetTimestamp()` around a single statement'
-    '  of the same PowerShell loop: `$null = Get-VaultDrStatus -Connection $c` (a pipeline invocation, as users call'
-    '  it), `$null = $http.GetStringAsync($url).GetAwaiter().GetResult()` on one reused `HttpClient` with'
-    '  `X-Vault-Request` and `X-Vault-Token` headers (the floor: no parsing, no objects), and'
-    '  `$null = Invoke-RestMethod -Uri $url -Headers $h`. Ratios are of medians, against the HttpClient floor.'
+    "- **Per call.** One status URL on one lab cluster. $WarmUpCalls warm-up rounds first: .NET recompiles hot code"
+    '  optimised after a while (tiered compilation) and PowerShell compiles a loop after enough iterations, so short'
+    "  warm-ups measure start-up code. Then $Calls rounds; each times one run of each statement below, in rotating order,"
+    '  with `Stopwatch.GetTimestamp()` around it in the same PowerShell loop (ratios are of medians, against the'
+    '  HttpClient floor):'
+    '  - `$null = Get-VaultDrStatus -Connection $c`, a pipeline invocation as users write it;'
+    '  - `$null = $http.GetStringAsync($url).GetAwaiter().GetResult()` on one reused `HttpClient` with `X-Vault-Request`'
+    '    and `X-Vault-Token` headers (the floor: no parsing, no objects);'
+    '  - `$null = $rest.ExecuteAsync($request, $none).GetAwaiter().GetResult()`: the RestSharp.dll the module ships, loaded'
+    '    into a load context of its own, with default `RestClientOptions` and one reused request carrying the same'
+    '    headers (the library floor);'
+    '  - `$null = Invoke-RestMethod -Uri $url -Headers $h`;'
+    '  - `$null = Get-Date -Date $epoch`: a compiled cmdlet binding one parameter and doing no I/O, the least any cmdlet'
+    '    call costs.'
     "- **Import-Module.** $ImportRuns fresh ``dotnet pwsh -NoProfile -NonInteractive`` processes per module, alternating;"
     '  a Stopwatch inside the process around `Import-Module <path to psd1>` only (process start not included). The'
     '  floor is a temp module with an empty .psm1 and its psd1.'
-    "- **Fleet of 50.** $FleetRuns runs, after one warm-up read of all 50 (connections are made on first use). Each run"
-    '  times `Get-VaultDrStatus -Connection $all50` (one call; the cmdlet reads them concurrently), one cluster''s'
-    '  single call, and a `foreach` calling the cmdlet once per cluster.'
+    "- **Fleet of 50.** On loopback: $FleetRuns runs after as many warm-up runs (connections are made on first use). Each"
+    '  run times `Get-VaultDrStatus -Connection $all50` (one call; the cmdlet reads the clusters concurrently), one'
+    '  cluster''s single call, a `foreach` calling the cmdlet once per cluster, and the concurrency floor: the same 50'
+    '  GETs with the raw `HttpClient`, all started before waiting for any (`Task.WaitAll`), against one raw GET.'
+    "  With a round trip: every lab cluster holds each answer $RoundTripMs ms (``Set-VaultDrLabCluster -LatencyMs``), as a"
+    "  pipeline agent sees clusters in other regions; $delayRuns runs of the concurrent and single calls, 3 of the loop."
     "- **Wait-VaultDrReplication.** $waitNote. Data is written on the primary, then a second runspace polls both"
     '  statuses back to back and records the first time the secondary meets the caught-up criteria (about_VaultDr),'
     '  while this runspace runs `Wait-VaultDrReplication -Primary -Secondary -TimeoutSec 30`; the lag is its return'
@@ -337,18 +429,26 @@ $lines = @(
     ''
     '## Reading the figures'
     ''
-    '- The lab shares the two cores with the client, and the machine is shared: absolute figures move between'
-    '  runs (the HttpClient floor has measured 0.3 to 0.9 ms here); the ratios, taken from interleaved rounds, are'
-    '  steadier.'
-    '- Per call, a profile of the pieces (reflection calls into the module''s internals, same lab) puts about half'
-    '  of the gap to the floor in RestSharp itself (a bare `RestClient.ExecuteAsync` costs about 0.25 ms more than'
-    '  `HttpClient` here) and most of the rest in the cmdlet invocation and parameter binding; VaultDr''s own work'
-    '  (retry/redirect checks, JSON parse, `DrStatus`) is small. Starting the call inline instead of `Task.Run` and'
-    '  not building debug text nobody reads were taken; closing the rest would mean leaving RestSharp.'
-    '- The 50-cluster read is bounded by the lab answering 50 requests on the same two cores, not by the client:'
-    '  it is still about 4x faster than the sequential loop.'
-    '- Import-Module: the first import in a process costs the empty-module floor; VaultDr adds its assembly,'
-    '  33 cmdlets and the format file on top.'
+    '- The lab shares the two cores with the client, and the machine is shared: absolute figures move between runs;'
+    '  the ratios, taken from interleaved rounds, are steadier.'
+    ("- Per call, RestSharp alone takes $(Format-Ratio ($restMedian / $httpMedian)) the HttpClient floor, and any cmdlet call costs at least" +
+        " $(Format-Ms $cmdletMedian) more ($(Format-Ratio ($cmdletMedian / $httpMedian)) of the floor). A cmdlet built on RestSharp therefore" +
+        " starts from about $(Format-Ratio (($restMedian + $cmdletMedian) / $httpMedian)) before it does anything of its own;" +
+        " Get-VaultDrStatus takes $(Format-Ratio ($vaultDrMedian / $httpMedian)).")
+    "  The remaining $(Format-Ms ($vaultDrMedian - $restMedian - $cmdletMedian)) is VaultDr's own work: its HTTP settings (no"
+    '  automatic redirects, the 16 MB cap, the timeout, the TLS policy), the token read from its SecureString, retry and'
+    '  redirect checks, the JSON parse into `DrStatus`, the hand-over of -Verbose messages from the HTTP thread, and'
+    '  writing the object to the pipeline.'
+    $(if (($restMedian + $cmdletMedian) / $httpMedian -gt 1.3) { '  The 1.30x target is below what RestSharp plus a cmdlet call cost by themselves: it cannot be met while the HTTP core is RestSharp.' })
+    ("- On loopback nothing waits on the network: 50 answers are 50 times the CPU work, shared by this process and the" +
+        " 50 emulated clusters on $cores cores. Raw HttpClient itself takes $(Format-Ratio ($rawFleetMedian / $rawSingleMedian)) one GET" +
+        " for 50 at once; Get-VaultDrStatus takes $(Format-Ratio ($concurrentMedian / $singleMedian)) one cluster's call, and" +
+        " $(Format-Ratio ($concurrentMedian / $sequentialMedian)) of the sequential loop.")
+    ("  What the 3x target is about, reading clusters at once rather than one after another, shows once answers take a" +
+        " round trip: at $RoundTripMs ms, 50 clusters take $(Format-Ratio ($slowConcurrentMedian / $slowSingleMedian)) one cluster, the loop" +
+        " $(Format-Ratio ($slowSequentialMedian / $slowSingleMedian)).")
+    "- Import-Module: the first import in a process costs the empty-module floor; VaultDr adds its assembly, its"
+    "  $(@(Get-Command -Module VaultDr).Count) cmdlets and the format file on top."
     ''
     "Whole benchmark: $('{0:0}' -f $total.Elapsed.TotalSeconds) s."
 )
