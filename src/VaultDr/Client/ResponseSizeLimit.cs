@@ -25,9 +25,15 @@ internal sealed class ResponseSizeLimit : DelegatingHandler
     {
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Capped(await base.SendAsync(request, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The synchronous path (see <see cref="CallingThreadReads"/>), capped the same way.</summary>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Capped(base.Send(request, cancellationToken));
+
+    private static HttpResponseMessage Capped(HttpResponseMessage response)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.Content.Headers.ContentLength > MaxResponseBytes)
         {
             response.Dispose();

@@ -25,7 +25,7 @@ internal sealed class VaultClient : IDisposable
     {
         _connection = connection;
         _retryPolicy = retryPolicy ?? new RetryPolicy(connection.MaxRetries);
-        _transport = new RestSharpTransport(connection.Address, connection.Timeout, UserAgent, () => new ResponseSizeLimit(CreateHandler(connection)));
+        _transport = new RestSharpTransport(connection.Address, connection.Timeout, UserAgent, () => new CallingThreadReads(new ResponseSizeLimit(CreateHandler(connection))));
     }
 
     internal VaultDrConnection Connection => _connection;

@@ -69,9 +69,10 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     /// Runs asynchronous work while relaying its log messages on the pipeline thread, so -Verbose shows
     /// each attempt as it happens and Ctrl+C stops it. The work starts inline (no Task.Run hop: its
     /// I/O completes on the thread pool anyway) with no SynchronizationContext, so a host that installs
-    /// one cannot deadlock it while this thread waits for messages.
+    /// one cannot deadlock it while this thread waits for messages. With <paramref name="readOnThisThread"/>
+    /// (one request at a time, nothing to overlap), GETs are read on this thread (<see cref="CallingThreadReads"/>).
     /// </summary>
-    internal T Run<T>(Func<IVaultCallLog, CancellationToken, Task<T>> work)
+    internal T Run<T>(Func<IVaultCallLog, CancellationToken, Task<T>> work, bool readOnThisThread = false)
     {
         if (CancelToken.IsCancellationRequested)
         {
@@ -82,12 +83,18 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
         Task<T> task;
         var context = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
+        var claimed = readOnThisThread ? CallingThreadReads.Claim() : (bool?)null;
         try
         {
             task = Started(work, log);
         }
         finally
         {
+            if (claimed is { } previous)
+            {
+                CallingThreadReads.Restore(previous);
+            }
+
             SynchronizationContext.SetSynchronizationContext(context);
         }
 
@@ -178,7 +185,7 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     }
 
     internal VaultResponse Send(VaultDrConnection connection, VaultRequest request) =>
-        Run((log, cancellationToken) => connection.Client.SendAsync(request, log, cancellationToken));
+        Run((log, cancellationToken) => connection.Client.SendAsync(request, log, cancellationToken), readOnThisThread: true);
 
     /// <summary>The one mapping from a VaultDr exception to an ErrorRecord.</summary>
     internal static ErrorRecord ToErrorRecord(VaultDrException exception, object? target) =>
