@@ -437,7 +437,7 @@ $lines = @(
         " Get-VaultDrStatus takes $(Format-Ratio ($vaultDrMedian / $httpMedian)).")
     "  The remaining $(Format-Ms ($vaultDrMedian - $restMedian - $cmdletMedian)) is VaultDr's own work: its HTTP settings (no"
     '  automatic redirects, the 16 MB cap, the timeout, the TLS policy), the token read from its SecureString, retry and'
-    '  redirect checks, the JSON parse into `DrStatus`, the hand-over of -Verbose messages from the HTTP thread, and'
+    '  redirect checks, the JSON parse into `DrStatus`, the queue that carries -Verbose messages to the pipeline, and'
     '  writing the object to the pipeline.'
     $(if (($restMedian + $cmdletMedian) / $httpMedian -gt 1.3) { '  The 1.30x target is below what RestSharp plus a cmdlet call cost by themselves: it cannot be met while the HTTP core is RestSharp.' })
     ("- On loopback nothing waits on the network: 50 answers are 50 times the CPU work, shared by this process and the" +
