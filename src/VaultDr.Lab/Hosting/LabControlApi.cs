@@ -88,6 +88,9 @@ internal sealed class LabControlApi : IAsyncDisposable
                 case ["lab", "shutdown"]:
                     if (await AllowAsync(context, "POST").ConfigureAwait(false))
                     {
+                        // Read the body first: a socket closed with unread bytes is reset, and the reset can beat
+                        // the answer to the client.
+                        await request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
                         await LabHttp.WriteJsonAsync(response, 200, new { stopping = true }).ConfigureAwait(false);
                         await response.CompleteAsync().ConfigureAwait(false);
                         lab.RequestShutdown();

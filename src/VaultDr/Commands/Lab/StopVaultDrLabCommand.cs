@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultDr.Client;
 using VaultDr.Lab;
 
 namespace VaultDr.Commands;
@@ -38,11 +39,13 @@ public sealed class StopVaultDrLabCommand : VaultDrLabCmdlet
             {
                 try
                 {
-                    Control(lab, HttpMethod.Post, "lab/shutdown");
+                    // Not Control(): a lab that closes the connection as it goes down must not end this cmdlet
+                    // before it has made sure the process is gone.
+                    Send(lab.Control, VaultRequest.LabControl(HttpMethod.Post, "lab/shutdown"));
                 }
                 catch (VaultDrException e)
                 {
-                    WriteVerbose($"The lab did not take the shutdown request ({e.Message}); stopping its process.");
+                    WriteVerbose($"The lab did not answer the shutdown request ({e.Message}); making sure its process ends.");
                 }
 
                 if (lab.Process is { } process && !process.WaitForExit(5000))
