@@ -13,6 +13,9 @@ internal interface IVaultCallLog
     /// </summary>
     bool DebugEnabled => true;
 
+    /// <summary>False when nobody will see verbose messages: the per-attempt line is then not formatted.</summary>
+    bool VerboseEnabled => true;
+
     void Verbose(string message);
 
     void Debug(string message);
@@ -26,6 +29,8 @@ internal sealed class NullCallLog : IVaultCallLog
     internal static readonly NullCallLog Instance = new();
 
     public bool DebugEnabled => false;
+
+    public bool VerboseEnabled => false;
 
     public void Verbose(string message)
     {

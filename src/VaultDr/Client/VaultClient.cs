@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -16,10 +17,12 @@ namespace VaultDr.Client;
 internal sealed class VaultClient : IDisposable
 {
     private const string UserAgent = "VaultDr/0.1 (PowerShell)";
+    private const int MaxKnownUrls = 64;
 
     private readonly VaultDrConnection _connection;
     private readonly RestSharpTransport _transport;
     private readonly RetryPolicy _retryPolicy;
+    private readonly ConcurrentDictionary<string, Uri> _urls = new(StringComparer.Ordinal);
 
     internal VaultClient(VaultDrConnection connection, RetryPolicy? retryPolicy = null)
     {
@@ -64,7 +67,7 @@ internal sealed class VaultClient : IDisposable
         var secrets = new List<string>();
         var body = request.BuildBody(secrets);
         var method = request.Method.Method;
-        var url = new Uri(_connection.Address, request.UrlPath);
+        var url = Url(request.UrlPath);
         var redirected = false;
         var retry = 0;
         if (body is not null && log.DebugEnabled)
@@ -90,10 +93,13 @@ internal sealed class VaultClient : IDisposable
 
             var failure = Classify(response);
             var status = response.StatusCode;
-            var elapsed = $"{stopwatch.Elapsed.TotalMilliseconds:0} ms";
             if (failure == AttemptFailure.None)
             {
-                log.Verbose($"{method} {url} -> {status} {response.StatusDescription} in {elapsed}");
+                if (log.VerboseEnabled)
+                {
+                    log.Verbose($"{method} {url} -> {status} {response.StatusDescription} in {stopwatch.Elapsed.TotalMilliseconds:0} ms");
+                }
+
                 if (log.DebugEnabled)
                 {
                     log.Debug($"{method} {url} answer: {Redaction.RedactJson(response.Content, secrets)}");
@@ -124,7 +130,7 @@ internal sealed class VaultClient : IDisposable
                 throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets);
             }
 
-            log.Verbose($"{method} {url} failed after {elapsed}: {failure}");
+            log.Verbose($"{method} {url} failed after {stopwatch.Elapsed.TotalMilliseconds:0} ms: {failure}");
             if (failure == AttemptFailure.ResponseTooLarge)
             {
                 // Re-sending would fetch the same oversized answer; and a state-changing call may have acted.
@@ -143,6 +149,26 @@ internal sealed class VaultClient : IDisposable
 
             throw VaultErrorMapping.FromFailure(failure, method, url, _connection.Timeout, Sanitize(response.Error, secrets));
         }
+    }
+
+    /// <summary>
+    /// The absolute URL of a path on this cluster. The DR endpoints are a handful of fixed paths read again and
+    /// again (status polls), so their URLs are built once; other paths (lab control, say) are not kept.
+    /// </summary>
+    private Uri Url(string path)
+    {
+        if (_urls.TryGetValue(path, out var known))
+        {
+            return known;
+        }
+
+        var url = new Uri(_connection.Address, path);
+        if (_urls.Count < MaxKnownUrls)
+        {
+            _urls.TryAdd(path, url);
+        }
+
+        return url;
     }
 
     private VaultResponse Parse(TransportResponse response, int status, IVaultCallLog log, IReadOnlyCollection<string> secrets, bool labControl)

@@ -203,6 +203,46 @@ public sealed class CmdletTests : IDisposable
         Assert.Throws<PipelineStoppedException>(() => shell.EndInvoke(running));
     }
 
+    [Theory]
+    [InlineData("Get-VaultDrStatus -Connection $c -Verbose")]
+    [InlineData("$VerbosePreference = 'Continue'; Get-VaultDrStatus -Connection $c")]
+    public void GetStatus_WithVerboseWanted_ReportsEachAttempt(string script)
+    {
+        _vault.Respond("GET", StatusPath, 200, PrimaryStatus);
+
+        Assert.Single(_ps.Run(script));
+
+        Assert.Contains(_ps.Verbose, m => m.StartsWith($"GET {_vault.BaseAddress}v1/sys/replication/dr/status -> 200 OK in ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Get-VaultDrStatus -Connection $c")]
+    [InlineData("Get-VaultDrStatus -Connection $c -Verbose:$false")]
+    public void GetStatus_WithoutVerbose_WritesNoVerboseMessages(string script)
+    {
+        _vault.Respond("GET", StatusPath, 200, PrimaryStatus);
+
+        Assert.Single(_ps.Run(script));
+
+        Assert.Empty(_ps.Verbose);
+    }
+
+    [Fact]
+    public void StopLab_WhoseShutdownAnswerIsCut_StillEndsTheLabProcessWithoutAnError()
+    {
+        // A lab going down can close the connection before its answer arrives.
+        _vault.Drop("POST", "/lab/shutdown");
+        using var process = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        var control = (VaultDrConnection)Assert.Single(_ps.Run("$c")).BaseObject;
+        _ps.Set("lab", new VaultDrLab { ProcessId = process.Id, ControlAddress = _vault.BaseAddress, Process = process, Control = control, StartedAt = DateTimeOffset.UtcNow });
+
+        _ps.Run("Stop-VaultDrLab -Lab $lab -Confirm:$false");
+
+        Assert.Empty(_ps.Errors);
+        Assert.True(process.HasExited, "the lab process still runs");
+        Assert.Single(_vault.Requests, r => r.Method == "POST" && r.Path == "/lab/shutdown");
+    }
+
     [Fact]
     public void NewSecondaryToken_ReturnsTheWrappedTokenWithClaims()
     {

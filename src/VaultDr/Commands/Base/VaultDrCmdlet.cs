@@ -79,7 +79,7 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
             throw new PipelineStoppedException();
         }
 
-        var log = new QueuedCallLog(DebugWanted());
+        var log = new QueuedCallLog(Wanted("Debug", "DebugPreference"), Wanted("Verbose", "VerbosePreference"));
         Task<T> task;
         var context = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
@@ -161,20 +161,20 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Whether WriteDebug would show anything: -Debug, else $DebugPreference. When the preference cannot
-    /// be read (a bare runspace), debug text is built as before.
+    /// Whether WriteDebug (or WriteVerbose) would show anything: -Debug (-Verbose), else $DebugPreference
+    /// ($VerbosePreference). When the preference cannot be read (a bare runspace), the text is built.
     /// </summary>
-    private bool DebugWanted()
+    private bool Wanted(string parameter, string preferenceVariable)
     {
-        if (MyInvocation?.BoundParameters is { } bound && bound.TryGetValue("Debug", out var debug))
+        if (MyInvocation?.BoundParameters is { } bound && bound.TryGetValue(parameter, out var switched))
         {
-            return debug is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(debug);
+            return switched is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(switched);
         }
 
         object? preference;
         try
         {
-            preference = GetVariableValue("DebugPreference");
+            preference = GetVariableValue(preferenceVariable);
         }
         catch (Exception e) when (e is PSInvalidOperationException or NullReferenceException)
         {
@@ -312,9 +312,15 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
         private readonly ConcurrentQueue<(char Kind, string Text)> _messages = new();
         private readonly SemaphoreSlim _signal = new(0);
 
-        internal QueuedCallLog(bool debugEnabled) => DebugEnabled = debugEnabled;
+        internal QueuedCallLog(bool debugEnabled, bool verboseEnabled)
+        {
+            DebugEnabled = debugEnabled;
+            VerboseEnabled = verboseEnabled;
+        }
 
         public bool DebugEnabled { get; }
+
+        public bool VerboseEnabled { get; }
 
         public void Verbose(string message) => Post('V', message);
 
