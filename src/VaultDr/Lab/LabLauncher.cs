@@ -229,6 +229,9 @@ internal static class LabLauncher
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
+
+                // The kill is a signal; the process is gone once it has been reaped. Callers rely on that.
+                process.WaitForExit(2000);
             }
         }
         catch (InvalidOperationException)
