@@ -20,16 +20,7 @@ public sealed class CallingThreadReadsTests : IDisposable
     [Fact]
     public async Task AClaimedGet_IsReadSynchronouslyOnTheClaimingThread()
     {
-        var previous = CallingThreadReads.Claim();
-        Task<HttpResponseMessage> sent;
-        try
-        {
-            sent = _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/v1/sys/replication/dr/status"), CancellationToken.None);
-        }
-        finally
-        {
-            CallingThreadReads.Restore(previous);
-        }
+        var sent = WhileClaimed(() => _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/v1/sys/replication/dr/status"), CancellationToken.None));
 
         Assert.True(sent.IsCompletedSuccessfully);
         using var response = await sent;
@@ -52,16 +43,7 @@ public sealed class CallingThreadReadsTests : IDisposable
     [InlineData("DELETE")]
     public async Task AClaimedStateChangingRequest_StillGoesAsynchronously(string method)
     {
-        var previous = CallingThreadReads.Claim();
-        Task<HttpResponseMessage> sent;
-        try
-        {
-            sent = _invoker.SendAsync(new HttpRequestMessage(new HttpMethod(method), "http://127.0.0.1/") { Content = new StringContent("{}") }, CancellationToken.None);
-        }
-        finally
-        {
-            CallingThreadReads.Restore(previous);
-        }
+        var sent = WhileClaimed(() => _invoker.SendAsync(new HttpRequestMessage(new HttpMethod(method), "http://127.0.0.1/") { Content = new StringContent("{}") }, CancellationToken.None));
 
         using var response = await sent;
         Assert.Equal(("SendAsync", method), (Assert.Single(_inner.Calls).Way, Assert.Single(_inner.Calls).Method));
@@ -71,16 +53,7 @@ public sealed class CallingThreadReadsTests : IDisposable
     public async Task AGetFromAnotherThread_GoesAsynchronously()
     {
         // As a retry after Task.Delay does: it resumes on the thread pool.
-        var previous = CallingThreadReads.Claim();
-        Task<HttpResponseMessage> sent;
-        try
-        {
-            sent = Task.Run(() => _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/"), CancellationToken.None));
-        }
-        finally
-        {
-            CallingThreadReads.Restore(previous);
-        }
+        var sent = WhileClaimed(() => Task.Run(() => _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/"), CancellationToken.None)));
 
         using var response = await sent;
         Assert.Equal("SendAsync", Assert.Single(_inner.Calls).Way);
@@ -100,20 +73,25 @@ public sealed class CallingThreadReadsTests : IDisposable
     public async Task AFailedSynchronousRead_IsAFaultedTask_NotAThrow()
     {
         _inner.Failure = new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:1)");
+        var sent = WhileClaimed(() => _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:1/"), CancellationToken.None));
+
+        Assert.True(sent.IsFaulted);
+        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => sent);
+        Assert.Same(_inner.Failure, thrown);
+    }
+
+    /// <summary>Sends with this thread claimed, as VaultDrCmdlet.Run does around the start of the work.</summary>
+    private static Task<HttpResponseMessage> WhileClaimed(Func<Task<HttpResponseMessage>> send)
+    {
         var previous = CallingThreadReads.Claim();
-        Task<HttpResponseMessage> sent;
         try
         {
-            sent = _invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:1/"), CancellationToken.None);
+            return send();
         }
         finally
         {
             CallingThreadReads.Restore(previous);
         }
-
-        Assert.True(sent.IsFaulted);
-        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => sent);
-        Assert.Same(_inner.Failure, thrown);
     }
 
     private sealed class RecordingHandler : HttpMessageHandler
