@@ -10,9 +10,6 @@ internal enum StubAction
 
     /// <summary>Write a 200 head promising 100 body bytes, then close the connection.</summary>
     DropAfterHeaders,
-
-    /// <summary>Write a complete response whose body is sent chunked, without a Content-Length.</summary>
-    AnswerChunked,
 }
 
 /// <summary>One scripted answer for a method + path, used up after <see cref="Remaining"/> matches.</summary>
@@ -25,6 +22,9 @@ internal sealed class StubRule
     public string? JsonBody { get; init; }
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Send the body with chunked transfer coding instead of a Content-Length.</summary>
+    public bool Chunked { get; init; }
 
     /// <summary>Only touched under the server's rule lock.</summary>
     public int Remaining { get; set; }

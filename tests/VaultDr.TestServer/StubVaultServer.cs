@@ -81,16 +81,7 @@ public sealed class StubVaultServer : IDisposable
     /// <summary>Answers <paramref name="times"/> matching requests with <paramref name="status"/> and the JSON body.</summary>
     [OverloadResolutionPriority(1)]
     public StubVaultServer Respond(string method, string path, int status, string? jsonBody = null, int times = int.MaxValue, IDictionary<string, string>? headers = null) =>
-        AddRule(new StubRule
-        {
-            Method = method,
-            Path = path,
-            Action = StubAction.Answer,
-            Status = CheckStatus(status, jsonBody),
-            JsonBody = jsonBody,
-            Headers = CheckHeaders(headers?.ToList() ?? []),
-            Remaining = CheckTimes(times),
-        });
+        AddRule(Answer(method, path, status, jsonBody, times, headers: CheckHeaders(headers?.ToList() ?? [])));
 
     /// <summary>The same as the other overload, for PowerShell hashtables and other non-generic dictionaries.</summary>
     public StubVaultServer Respond(string method, string path, int status, string? jsonBody, int times, IDictionary? headers) =>
@@ -101,15 +92,7 @@ public sealed class StubVaultServer : IDisposable
     /// body with chunked transfer coding, so the client cannot know its length before reading it.
     /// </summary>
     public StubVaultServer RespondChunked(string method, string path, int status, string jsonBody, int times = 1) =>
-        AddRule(new StubRule
-        {
-            Method = method,
-            Path = path,
-            Action = StubAction.AnswerChunked,
-            Status = CheckStatus(status, jsonBody),
-            JsonBody = jsonBody,
-            Remaining = CheckTimes(times),
-        });
+        AddRule(Answer(method, path, status, jsonBody, times, chunked: true));
 
     /// <summary>Reads and records the request, then resets the connection without writing a byte.</summary>
     public StubVaultServer Drop(string method, string path, int times = 1) =>
@@ -126,17 +109,25 @@ public sealed class StubVaultServer : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(delay), delay, "The delay cannot be negative.");
         }
-        return AddRule(new StubRule
+        return AddRule(Answer(method, path, status, jsonBody, times, delay: delay));
+    }
+
+    /// <summary>A checked rule that writes a complete answer.</summary>
+    private static StubRule Answer(
+        string method, string path, int status, string? jsonBody, int times,
+        List<KeyValuePair<string, string>>? headers = null, TimeSpan delay = default, bool chunked = false) =>
+        new()
         {
             Method = method,
             Path = path,
             Action = StubAction.Answer,
             Status = CheckStatus(status, jsonBody),
             JsonBody = jsonBody,
+            Headers = headers ?? [],
             Delay = delay,
+            Chunked = chunked,
             Remaining = CheckTimes(times),
-        });
-    }
+        };
 
     /// <summary>Answers with a bodiless redirect to <paramref name="location"/>.</summary>
     public StubVaultServer Redirect(string method, string path, string location, int status = 307, int times = 1)
@@ -342,7 +333,7 @@ public sealed class StubVaultServer : IDisposable
                     {
                         await Task.Delay(rule.Delay, token).ConfigureAwait(false);
                     }
-                    await WriteAnswerAsync(stream, rule.Status, rule.JsonBody, rule.Headers, head.KeepAlive, token, rule.Action == StubAction.AnswerChunked).ConfigureAwait(false);
+                    await WriteAnswerAsync(stream, rule.Status, rule.JsonBody, rule.Headers, head.KeepAlive, token, rule.Chunked).ConfigureAwait(false);
                     break;
             }
             if (!head.KeepAlive)

@@ -204,27 +204,24 @@ public sealed class CmdletTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Get-VaultDrStatus -Connection $c -Verbose")]
-    [InlineData("$VerbosePreference = 'Continue'; Get-VaultDrStatus -Connection $c")]
-    public void GetStatus_WithVerboseWanted_ReportsEachAttempt(string script)
+    [InlineData("Get-VaultDrStatus -Connection $c -Verbose", true)]
+    [InlineData("$VerbosePreference = 'Continue'; Get-VaultDrStatus -Connection $c", true)]
+    [InlineData("Get-VaultDrStatus -Connection $c", false)]
+    [InlineData("Get-VaultDrStatus -Connection $c -Verbose:$false", false)]
+    public void GetStatus_ReportsEachAttempt_OnlyWhenVerboseIsWanted(string script, bool wanted)
     {
         _vault.Respond("GET", StatusPath, 200, PrimaryStatus);
 
         Assert.Single(_ps.Run(script));
 
-        Assert.Contains(_ps.Verbose, m => m.StartsWith($"GET {_vault.BaseAddress}v1/sys/replication/dr/status -> 200 OK in ", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData("Get-VaultDrStatus -Connection $c")]
-    [InlineData("Get-VaultDrStatus -Connection $c -Verbose:$false")]
-    public void GetStatus_WithoutVerbose_WritesNoVerboseMessages(string script)
-    {
-        _vault.Respond("GET", StatusPath, 200, PrimaryStatus);
-
-        Assert.Single(_ps.Run(script));
-
-        Assert.Empty(_ps.Verbose);
+        if (wanted)
+        {
+            Assert.Contains(_ps.Verbose, m => m.StartsWith($"GET {_vault.BaseAddress}v1/sys/replication/dr/status -> 200 OK in ", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Empty(_ps.Verbose);
+        }
     }
 
     [Fact]
