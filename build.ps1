@@ -14,10 +14,13 @@
     Package Writes a Gallery-shaped .nupkg of out/VaultDr into out/.
     Demo    Walks a DR lifecycle against the local lab.
     Bench   Build, then build/Bench.ps1 in a fresh pwsh: prints medians and ratios, writes docs/performance.md.
+    Snapshot
+            Build, then rewrite tests/Pester/Snapshots/VaultDr.Commands.txt (the command surface that
+            Snapshot.Tests.ps1 guards) after a deliberate change to syntax, OutputType or ConfirmImpact.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench', 'Snapshot')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -222,6 +225,16 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-Snapshot {
+    Invoke-Build
+    Write-Host '==> Snapshot'
+    $snapshot = Join-Path $Root 'tests/Pester/Snapshots/VaultDr.Commands.txt'
+    $script = ". '$(Join-Path $Root 'tests/Pester/CommandSnapshot.ps1')'; Import-Module '$(Join-Path $ModuleOut 'VaultDr.psd1')'; " +
+        "(Get-VaultDrCommandSurface -ModuleName VaultDr) + [char]10 | Set-Content -NoNewline -Encoding utf8NoBOM -Path '$snapshot'"
+    Invoke-Native 'Snapshot' { dotnet pwsh -NoProfile -NonInteractive -Command $script }
+    Write-Host "    $snapshot"
+}
+
 foreach ($step in $Task) {
     switch ($step) {
         'Build' { Invoke-Build }
@@ -230,6 +243,7 @@ foreach ($step in $Task) {
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
+        'Snapshot' { Invoke-Snapshot }
         default { throw "Task '$step' is not available yet." }
     }
 }
