@@ -1,6 +1,17 @@
 using RestSharp;
+using RestSharp.Interceptors;
 
 namespace VaultDr.Http;
+
+/// <summary>Per-request settings the transport hands down to VaultDr's message handlers.</summary>
+internal static class TransportOptions
+{
+    /// <summary>
+    /// Set on a request that its caller waits for on this thread: the handler may read it with HttpClient's
+    /// synchronous path instead of handing it to the thread pool.
+    /// </summary>
+    internal static readonly HttpRequestOptionsKey<bool> ReadOnCallingThread = new("VaultDr.ReadOnCallingThread");
+}
 
 /// <summary>
 /// Sends one HTTP request with RestSharp and reports what came back in .NET's own types, so no
@@ -28,10 +39,24 @@ internal sealed class RestSharpTransport : IDisposable
 
     public void Dispose() => _rest.Dispose();
 
+    /// <param name="readOnCallingThread">
+    /// The caller blocks this thread until the answer is in: mark the request so VaultDr's handler reads it here
+    /// (see <see cref="TransportOptions.ReadOnCallingThread"/>).
+    /// </param>
     internal async Task<TransportResponse> SendAsync(
-        HttpMethod method, Uri url, IEnumerable<KeyValuePair<string, string>> headers, string? jsonBody, CancellationToken cancellationToken)
+        HttpMethod method,
+        Uri url,
+        IEnumerable<KeyValuePair<string, string>> headers,
+        string? jsonBody,
+        bool readOnCallingThread,
+        CancellationToken cancellationToken)
     {
         var request = new RestRequest(url, ToRestMethod(method));
+        if (readOnCallingThread)
+        {
+            request.Interceptors = [MarkReadOnCallingThread.Instance];
+        }
+
         foreach (var (name, value) in headers)
         {
             request.AddHeader(name, value);
@@ -55,6 +80,17 @@ internal sealed class RestSharpTransport : IDisposable
             responseHeaders,
             response.ResponseStatus == ResponseStatus.TimedOut,
             response.ErrorException);
+    }
+
+    private sealed class MarkReadOnCallingThread : Interceptor
+    {
+        internal static readonly MarkReadOnCallingThread Instance = new();
+
+        public override ValueTask BeforeHttpRequest(HttpRequestMessage requestMessage, CancellationToken cancellationToken)
+        {
+            requestMessage.Options.Set(TransportOptions.ReadOnCallingThread, true);
+            return default;
+        }
     }
 
     private static Method ToRestMethod(HttpMethod method) => method.Method switch

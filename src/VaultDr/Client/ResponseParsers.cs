@@ -51,6 +51,44 @@ internal static class ResponseParsers
         Raw = peer.ToDictionary(),
     };
 
+    /// <summary>sys/health: the body (absent for HEAD-like answers) and the role its status code stands for.</summary>
+    internal static VaultHealth Health(VaultResponse response)
+    {
+        var body = response.Root is { ValueKind: JsonValueKind.Object } root ? root : default;
+        var hasBody = body.ValueKind == JsonValueKind.Object;
+        return new VaultHealth
+        {
+            Address = response.ClusterAddress,
+            StatusCode = response.StatusCode,
+            Role = HealthRole(response.StatusCode),
+            Initialized = hasBody ? body.GetBoolean("initialized") : null,
+            Sealed = hasBody ? body.GetBoolean("sealed") : null,
+            Standby = hasBody ? body.GetBoolean("standby") : null,
+            PerformanceStandby = hasBody ? body.GetBoolean("performance_standby") : null,
+            ReplicationDrMode = hasBody ? body.GetString("replication_dr_mode") : null,
+            ReplicationPerformanceMode = hasBody ? body.GetString("replication_performance_mode") : null,
+            Version = hasBody ? body.GetString("version") : null,
+            ClusterName = hasBody ? body.GetString("cluster_name") : null,
+            ClusterId = hasBody ? body.GetString("cluster_id") : null,
+            ServerTime = hasBody && body.GetInt64("server_time_utc") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
+            Raw = hasBody ? body.ToDictionary() : new Dictionary<string, object?>(),
+        };
+    }
+
+    /// <summary>The node role a sys/health status code stands for.</summary>
+    internal static string HealthRole(int status) => status switch
+    {
+        200 => "active",
+        429 => "standby",
+        472 => "dr-secondary",
+        473 => "performance-standby",
+        474 => "unhealthy",
+        501 => "uninitialized",
+        503 => "sealed",
+        530 => "removed",
+        _ => "unknown",
+    };
+
     /// <summary>
     /// primary/secondary-token: the token is response-wrapped in wrap_info, or (with a secondary public
     /// key) returned encrypted in data.token.

@@ -59,11 +59,15 @@ internal sealed class VaultClient : IDisposable
 
     public void Dispose() => _transport.Dispose();
 
-    internal VaultResponse Send(VaultRequest request, IVaultCallLog log, CancellationToken cancellationToken) =>
-        SendAsync(request, log, cancellationToken).GetAwaiter().GetResult();
-
-    internal async Task<VaultResponse> SendAsync(VaultRequest request, IVaultCallLog log, CancellationToken cancellationToken)
+    /// <summary>Sends one request, with retries and at most one redirect, and returns Vault's parsed answer.</summary>
+    /// <param name="reads">
+    /// <see cref="ReadMode.OnCallingThread"/> when the caller blocks its thread on the result: a GET is then read
+    /// on that thread for as long as the call has not left it.
+    /// </param>
+    internal async Task<VaultResponse> SendAsync(VaultRequest request, IVaultCallLog log, CancellationToken cancellationToken, ReadMode reads = ReadMode.Asynchronous)
     {
+        // A retry resumes after a delay on the thread pool; from then on nobody is blocked on this thread's reads.
+        var onCallerThread = reads == ReadMode.OnCallingThread && request.Method == HttpMethod.Get;
         var secrets = new List<string>();
         var body = request.BuildBody(secrets);
         var method = request.Method.Method;
@@ -87,7 +91,7 @@ internal sealed class VaultClient : IDisposable
             }
 
             var stopwatch = Stopwatch.StartNew();
-            var response = await _transport.SendAsync(request.Method, url, headers, body, cancellationToken).ConfigureAwait(false);
+            var response = await _transport.SendAsync(request.Method, url, headers, body, onCallerThread, cancellationToken).ConfigureAwait(false);
             stopwatch.Stop();
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -124,6 +128,7 @@ internal sealed class VaultClient : IDisposable
                     var wait = _retryPolicy.DelayBefore(retry, RetryAfter(response), _connection.Timeout);
                     log.Verbose($"{method} {url.GetLeftPart(UriPartial.Path)}: {status}; retry {retry} of {_retryPolicy.MaxRetries} in {wait.TotalMilliseconds:0} ms");
                     await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    onCallerThread = false;
                     continue;
                 }
 
@@ -144,6 +149,7 @@ internal sealed class VaultClient : IDisposable
                 var wait = _retryPolicy.DelayBefore(retry, null, _connection.Timeout);
                 log.Verbose($"{method} {url.GetLeftPart(UriPartial.Path)}: {failure}; retry {retry} of {_retryPolicy.MaxRetries} in {wait.TotalMilliseconds:0} ms");
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                onCallerThread = false;
                 continue;
             }
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -11,6 +10,6 @@ public sealed class DisableVaultDrPrimaryCommand : VaultDrChangeCmdlet
     internal override void ProcessConnection(VaultDrConnection connection) =>
         Change(
             connection,
-            new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/disable"),
-            "Disable DR primary replication (secondaries are cut off; re-enabling changes the cluster id and forces them to wipe)");
+            "Disable DR primary replication (secondaries are cut off; re-enabling changes the cluster id and forces them to wipe)",
+            (cluster, cancellationToken) => cluster.DisablePrimaryAsync(cancellationToken));
 }

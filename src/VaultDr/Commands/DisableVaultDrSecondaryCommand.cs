@@ -9,9 +9,10 @@ public sealed class DisableVaultDrSecondaryCommand : VaultDrOperationTokenCmdlet
 {
     internal override void ProcessConnection(VaultDrConnection connection)
     {
+        var token = CheckedOperationToken();
         Change(
             connection,
-            OperationTokenRequest("sys/replication/dr/secondary/disable"),
-            "Disable DR secondary replication (re-enabling later wipes this cluster's data)");
+            "Disable DR secondary replication (re-enabling later wipes this cluster's data)",
+            (cluster, cancellationToken) => cluster.DisableSecondaryAsync(token, cancellationToken));
     }
 }

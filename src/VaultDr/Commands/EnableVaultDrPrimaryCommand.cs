@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -14,8 +13,5 @@ public sealed class EnableVaultDrPrimaryCommand : VaultDrChangeCmdlet
     protected override void BeginProcessing() => PrimaryClusterAddress = Checked(() => ArgumentChecks.Url(PrimaryClusterAddress, nameof(PrimaryClusterAddress)));
 
     internal override void ProcessConnection(VaultDrConnection connection) =>
-        Change(
-            connection,
-            new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/enable").With("primary_cluster_addr", PrimaryClusterAddress),
-            "Enable DR primary replication");
+        Change(connection, "Enable DR primary replication", (cluster, cancellationToken) => cluster.EnablePrimaryAsync(PrimaryClusterAddress, cancellationToken));
 }

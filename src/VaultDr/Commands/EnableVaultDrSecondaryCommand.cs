@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Security;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -18,7 +17,7 @@ public sealed class EnableVaultDrSecondaryCommand : VaultDrActivationCmdlet
         Checked(() => ArgumentChecks.ActivationToken(ActivationToken, DateTimeOffset.UtcNow));
         Change(
             connection,
-            WithPrimaryTarget(new VaultRequest(HttpMethod.Post, "sys/replication/dr/secondary/enable").With("token", ActivationToken)),
-            "Enable as DR secondary: ALL DATA ON THIS CLUSTER WILL BE DELETED and replaced by the primary's");
+            "Enable as DR secondary: ALL DATA ON THIS CLUSTER WILL BE DELETED and replaced by the primary's",
+            (cluster, cancellationToken) => cluster.EnableSecondaryAsync(ActivationToken, Target, cancellationToken));
     }
 }

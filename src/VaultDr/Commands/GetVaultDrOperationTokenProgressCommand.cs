@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -9,5 +8,5 @@ namespace VaultDr.Commands;
 public sealed class GetVaultDrOperationTokenProgressCommand : VaultDrConnectedCmdlet
 {
     internal override void ProcessConnection(VaultDrConnection connection) =>
-        WriteObject(OperationTokenCalls.ReadProgress(this, connection));
+        WriteObject(Call(connection, (cluster, cancellationToken) => cluster.ReadOperationTokenProgressAsync(cancellationToken)));
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VaultDr.Client;
+using VaultDr.Orchestration;
 
 namespace VaultDr.Commands;
 
@@ -17,19 +18,7 @@ public sealed class GetVaultDrStatusCommand : VaultDrConnectedCmdlet
             return;
         }
 
-        var results = Run((log, cancellationToken) => Task.WhenAll(connections.Select(async connection =>
-        {
-            try
-            {
-                var response = await connection.Client.SendAsync(new VaultRequest(HttpMethod.Get, "sys/replication/dr/status"), log, cancellationToken).ConfigureAwait(false);
-                return (Status: ResponseParsers.Status(response), Error: (VaultDrException?)null);
-            }
-            catch (VaultDrException e)
-            {
-                return (Status: (DrStatus?)null, Error: e);
-            }
-        })));
-
+        var results = Run((log, cancellationToken) => StatusReads.ReadAllAsync(connections.Select(connection => new DrEndpoints(connection, log)), cancellationToken));
         for (var i = 0; i < connections.Count; i++)
         {
             if (results[i].Error is { } error)

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -9,5 +8,5 @@ namespace VaultDr.Commands;
 public sealed class InvokeVaultDrDemoteCommand : VaultDrChangeCmdlet
 {
     internal override void ProcessConnection(VaultDrConnection connection) =>
-        Change(connection, new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/demote"), "Demote the DR primary to a secondary (it stops serving clients)");
+        Change(connection, "Demote the DR primary to a secondary (it stops serving clients)", (cluster, cancellationToken) => cluster.DemotePrimaryAsync(cancellationToken));
 }

@@ -1,15 +1,17 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using System.Security;
+using System.Text.RegularExpressions;
+using VaultDr.Client;
+using VaultDr.Orchestration;
 
 namespace VaultDr.Commands;
 
 /// <summary>
-/// Vault's documented DR failover, done the same way every time: preflight, demote the old primary
-/// (planned), get a DR operation token, promote, verify, re-attach the old primary as a secondary of the
-/// new one, wait for it to catch up, delete the operation tokens it generated. Each step is a
-/// ShouldProcess step, so -WhatIf prints the whole plan and sends nothing. Failback is the same command
-/// the other way round: -Primary is always the cluster that is primary now.
+/// Vault's documented DR failover, done the same way every time (see <see cref="FailoverRunner"/>): preflight,
+/// demote the old primary (planned), get a DR operation token, promote, verify, re-attach the old primary as a
+/// secondary of the new one, wait for it to catch up, delete the operation tokens it generated. Each step is a
+/// ShouldProcess step, so -WhatIf prints the whole plan and sends nothing. Failback is the same command the other
+/// way round: -Primary is always the cluster that is primary now.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VaultDrFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = KeyShareSet)]
 [OutputType(typeof(FailoverReport))]
@@ -17,10 +19,6 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
 {
     private const string KeyShareSet = "KeyShare";
     private const string TokenSet = "DrOperationToken";
-
-    private readonly List<FailoverStep> _steps = new();
-    private readonly List<(VaultDrConnection Cluster, OperationToken Token)> _generated = new();
-    private bool _whatIf;
 
     /// <summary>The cluster that is DR primary now (or was, in a disaster).</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -62,8 +60,6 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
     [ValidateRange(1, 86400)]
     public int TimeoutSec { get; set; } = 300;
 
-    private bool IsPlanned => !Unplanned;
-
     protected override void BeginProcessing()
     {
         if (Planned && Unplanned)
@@ -82,7 +78,6 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
         }
 
         SecondaryId = Checked(() => SecondaryId is null ? DefaultSecondaryId(Primary, DateTimeOffset.UtcNow) : ArgumentChecks.Text(SecondaryId, nameof(SecondaryId)));
-        _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) ? ((SwitchParameter)whatIf).IsPresent : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
     }
 
     protected override void ProcessRecord()
@@ -93,62 +88,28 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
             Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
         }
 
-        var clock = Stopwatch.StartNew();
-        var report = new FailoverReport
+        var plan = new FailoverPlan
         {
-            Kind = IsPlanned ? "Planned" : "Unplanned",
-            OldPrimary = Primary.Address,
-            NewPrimary = Secondary.Address,
-            WhatIf = _whatIf,
+            Planned = !Unplanned,
+            KeyShares = KeyShare,
+            DrOperationToken = ParameterSetName == TokenSet ? DrOperationToken : null,
+            Force = Force,
+            SecondaryId = SecondaryId!,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            DryRun = Confirmations.IsDryRun,
         };
-
-        try
+        var outcome = RunWorkflow((host, cancellationToken) =>
+            new FailoverRunner(new DrEndpoints(Primary, host.Log), new DrEndpoints(Secondary, host.Log), plan, host).RunAsync(cancellationToken));
+        WriteObject(outcome.Report);
+        if (outcome.Failure is { } failure)
         {
-            RunSteps();
-            report.Succeeded = !_whatIf && _steps.All(s => s.Status is "Succeeded" or "Skipped");
-            if (!_whatIf && _steps.FirstOrDefault(s => s.Status == "Skipped" && s.Name.StartsWith("Re-attach", StringComparison.Ordinal)) is { } skipped)
-            {
-                report.NextSafeCommand = ReattachCommand();
-            }
-        }
-        catch (StepFailed failed)
-        {
-            report.FailedStep = failed.Step.ToString();
-            report.Error = failed.Error.Message;
-            report.NextSafeCommand = NextSafeCommand(failed.Step, failed.Error);
-            foreach (var step in _steps.Where(s => s.Status == "NotRun"))
-            {
-                step.Detail = "Not run: an earlier step failed.";
-            }
-        }
-        catch (StepDeclined)
-        {
-            report.FailedStep = _steps.First(s => s.Status == "Declined").ToString();
-            report.Error = "Declined at the confirmation prompt; the steps after it were not run.";
-            report.NextSafeCommand = "Read Get-VaultDrStatus -Connection on both clusters before doing anything else.";
-        }
-
-        report.Steps = _steps.ToArray();
-        if (!_whatIf)
-        {
-            report.OldPrimaryStatus = TryReadStatus(Primary);
-            report.NewPrimaryStatus = TryReadStatus(Secondary);
-            if (report.OldPrimaryStatus is { IsPrimary: true } && report.NewPrimaryStatus is { IsPrimary: true })
-            {
-                WriteWarning($"TWO PRIMARIES: {Primary} and {Secondary} are both DR primaries. Demote one now: Invoke-VaultDrDemote -Connection <the one clients do not use>.");
-            }
-        }
-
-        report.Duration = clock.Elapsed;
-        WriteObject(report);
-        if (report.FailedStep is not null)
-        {
-            WriteFailure(
-                new VaultDrOperationException(
-                    "VaultDrFailoverStepFailed",
-                    $"The failover stopped at step {report.FailedStep}: {report.Error} " +
-                    $"Now: {Describe(report.OldPrimaryStatus, Primary)}; {Describe(report.NewPrimaryStatus, Secondary)}. Next: {report.NextSafeCommand}"),
-                Secondary.Address);
+            WriteFailure(failure, Secondary.Address);
         }
     }
+
+    internal static string DefaultSecondaryId(VaultDrConnection oldPrimary, DateTimeOffset now) =>
+        $"{UnsafeIdCharacters().Replace(oldPrimary.Name, "-").Trim('-')}-{now:yyyyMMddHHmmss}";
+
+    [GeneratedRegex("[^A-Za-z0-9._-]+")]
+    private static partial Regex UnsafeIdCharacters();
 }

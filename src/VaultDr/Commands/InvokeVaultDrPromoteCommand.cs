@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -24,9 +23,7 @@ public sealed class InvokeVaultDrPromoteCommand : VaultDrOperationTokenCmdlet
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        var request = OperationTokenRequest("sys/replication/dr/secondary/promote")
-            .With("primary_cluster_addr", PrimaryClusterAddress)
-            .With("force", Force ? true : null);
+        var token = CheckedOperationToken();
         if (_promoted is not null && _promoted != connection.Address)
         {
             ThrowFailure(
@@ -38,17 +35,17 @@ public sealed class InvokeVaultDrPromoteCommand : VaultDrOperationTokenCmdlet
 
         if (Force)
         {
-            WriteWarning($"Promoting {connection} with force=true: Vault skips its safety checks, and writes not yet replicated from the old primary may be lost.");
+            Streams.Warning($"Promoting {connection} with force=true: Vault skips its safety checks, and writes not yet replicated from the old primary may be lost.");
         }
 
         var action = Force ? "Promote to DR primary with force=true (safety checks skipped)" : "Promote to DR primary";
-        if (!ShouldChange(connection.ToString(), action))
+        if (!Confirmations.ShouldChange(connection.ToString(), action))
         {
             return;
         }
 
         _promoted = connection.Address;
-        Send(connection, request);
+        Call(connection, (cluster, cancellationToken) => cluster.PromoteAsync(token, PrimaryClusterAddress, Force, cancellationToken));
         if (PassThru)
         {
             WriteObject(ReadStatus(connection));

@@ -17,19 +17,21 @@ public sealed class NewVaultDrBatchOperationTokenCommand : VaultDrConnectedCmdle
     internal const string RoleName = "failover-handler";
 
     // Vault's documented policy for batch DR operation tokens (raft clusters also need autopilot state).
-    internal const string Policy = """
-        path "sys/replication/dr/secondary/promote" {
+    internal const string Policy = $$"""
+        path "{{DrEndpoints.PromotePath}}" {
           capabilities = [ "update" ]
         }
 
-        path "sys/replication/dr/secondary/update-primary" {
+        path "{{DrEndpoints.UpdatePrimaryPath}}" {
           capabilities = [ "update" ]
         }
 
-        path "sys/storage/raft/autopilot/state" {
+        path "{{DrEndpoints.AutopilotStatePath}}" {
           capabilities = [ "update", "read" ]
         }
         """;
+
+    private static readonly TokenRoleSettings BatchRole = new([PolicyName], Orphan: true, Renewable: false, TokenType: "batch");
 
     /// <summary>How long the batch token works (a batch token cannot be renewed or revoked before then).</summary>
     [Parameter]
@@ -43,28 +45,24 @@ public sealed class NewVaultDrBatchOperationTokenCommand : VaultDrConnectedCmdle
     [Parameter]
     public string? AzDevOpsVariable { get; set; }
 
-    protected override void BeginProcessing() => CheckAzDevOpsVariable(AzDevOpsVariable);
+    protected override void BeginProcessing() => Checked(() => AzureDevOpsReporter.CheckVariableName(AzDevOpsVariable), AzDevOpsVariable);
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        if (!ShouldChange(connection.ToString(), $"Write policy '{PolicyName}', token role '{RoleName}', and create a batch DR operation token valid {Ttl}"))
+        if (!Confirmations.ShouldChange(connection.ToString(), $"Write policy '{PolicyName}', token role '{RoleName}', and create a batch DR operation token valid {Ttl}"))
         {
             return;
         }
 
-        Send(connection, new VaultRequest(HttpMethod.Put, $"sys/policies/acl/{PolicyName}").With("policy", Policy));
-        Send(
-            connection,
-            new VaultRequest(HttpMethod.Post, $"auth/token/roles/{RoleName}")
-                .With("allowed_policies", new[] { PolicyName })
-                .With("orphan", true)
-                .With("renewable", false)
-                .With("token_type", "batch"));
-        var response = Send(connection, new VaultRequest(HttpMethod.Post, $"auth/token/create/{RoleName}").With("ttl", Ttl.ToVaultString()));
-        var token = ResponseParsers.BatchToken(response);
+        var token = Call(connection, async (cluster, cancellationToken) =>
+        {
+            await cluster.WritePolicyAsync(PolicyName, Policy, cancellationToken).ConfigureAwait(false);
+            await cluster.WriteTokenRoleAsync(RoleName, BatchRole, cancellationToken).ConfigureAwait(false);
+            return await cluster.CreateBatchTokenAsync(RoleName, Ttl, cancellationToken).ConfigureAwait(false);
+        });
         if (AzDevOpsVariable is not null)
         {
-            SetAzDevOpsSecret(AzDevOpsVariable, token.DrOperationToken!);
+            Agent.SetSecret(AzDevOpsVariable, token.DrOperationToken!);
         }
 
         WriteObject(AsPlainText ? SecretText.Reveal(token.DrOperationToken!) : token);

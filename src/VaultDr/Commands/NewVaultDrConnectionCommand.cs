@@ -80,7 +80,7 @@ public sealed class NewVaultDrConnectionCommand : VaultDrCmdlet
 
         if (connection.SkipCertificateCheck && connection.TryClaimWarning("skip-verify"))
         {
-            WriteWarning($"TLS certificate checks are OFF for {connection.Name}. Anyone on the network path can read the token. Trust the CA with -CACertificateFile instead.");
+            Streams.Warning($"TLS certificate checks are OFF for {connection.Name}. Anyone on the network path can read the token. Trust the CA with -CACertificateFile instead.");
         }
 
         WriteObject(connection);

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using VaultDr.Client;
+using VaultDr.Orchestration;
 
 namespace VaultDr.Commands;
 
@@ -43,7 +44,7 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
     protected override void BeginProcessing()
     {
         PgpKey = PgpKey is null ? null : Checked(() => ArgumentChecks.Text(PgpKey, nameof(PgpKey)));
-        CheckAzDevOpsVariable(AzDevOpsVariable);
+        Checked(() => AzureDevOpsReporter.CheckVariableName(AzDevOpsVariable), AzDevOpsVariable);
     }
 
     protected override void ProcessRecord()
@@ -59,16 +60,16 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        if (!ShouldChange(connection.ToString(), $"Generate a DR operation token from {_shares.Count} key share(s)"))
+        if (!Confirmations.ShouldChange(connection.ToString(), $"Generate a DR operation token from {_shares.Count} key share(s)"))
         {
             return;
         }
 
-        var token = OperationTokenCeremony.Run(this, connection, _shares, PgpKey, Force);
-        WriteWarning($"DR operation tokens do not expire. Delete this one with Revoke-VaultDrOperationToken when the operation on {connection.Name} is done.");
+        var token = RunWorkflow((host, cancellationToken) => new OperationTokenCeremony(new DrEndpoints(connection, host.Log), host).RunAsync(_shares, PgpKey, Force, cancellationToken));
+        Streams.Warning($"DR operation tokens do not expire. Delete this one with Revoke-VaultDrOperationToken when the operation on {connection.Name} is done.");
         if (AzDevOpsVariable is not null)
         {
-            SetAzDevOpsSecret(AzDevOpsVariable, token.DrOperationToken ?? token.EncodedToken!);
+            Agent.SetSecret(AzDevOpsVariable, token.DrOperationToken ?? token.EncodedToken!);
         }
 
         WriteObject(AsPlainText ? SecretText.Reveal(token.DrOperationToken ?? token.EncodedToken!) : token);

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -10,12 +9,11 @@ public sealed class NewVaultDrSecondaryPublicKeyCommand : VaultDrConnectedCmdlet
 {
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        if (!ShouldChange(connection.ToString(), "Generate a DR secondary public key"))
+        if (!Confirmations.ShouldChange(connection.ToString(), "Generate a DR secondary public key"))
         {
             return;
         }
 
-        var response = Send(connection, new VaultRequest(HttpMethod.Post, "sys/replication/dr/secondary/generate-public-key"));
-        WriteObject(ResponseParsers.PublicKey(response));
+        WriteObject(Call(connection, (cluster, cancellationToken) => cluster.GenerateSecondaryPublicKeyAsync(cancellationToken)));
     }
 }

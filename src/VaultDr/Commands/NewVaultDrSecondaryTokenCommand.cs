@@ -31,27 +31,21 @@ public sealed class NewVaultDrSecondaryTokenCommand : VaultDrConnectedCmdlet
     protected override void BeginProcessing()
     {
         Id = Checked(() => ArgumentChecks.Text(Id, nameof(Id)));
-        CheckAzDevOpsVariable(AzDevOpsVariable);
+        Checked(() => AzureDevOpsReporter.CheckVariableName(AzDevOpsVariable), AzDevOpsVariable);
     }
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
         var publicKey = SecondaryPublicKey is null ? null : Checked(() => ArgumentChecks.Text(SecondaryPublicKey, nameof(SecondaryPublicKey)));
-        if (!ShouldChange(connection.ToString(), $"Create DR secondary activation token '{Id}' (valid {Ttl})"))
+        if (!Confirmations.ShouldChange(connection.ToString(), $"Create DR secondary activation token '{Id}' (valid {Ttl})"))
         {
             return;
         }
 
-        var response = Send(
-            connection,
-            new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/secondary-token")
-                .With("id", Id)
-                .With("ttl", Ttl.ToVaultString())
-                .With("secondary_public_key", publicKey));
-        var token = ResponseParsers.ActivationToken(response, Id);
+        var token = Call(connection, (cluster, cancellationToken) => cluster.CreateSecondaryTokenAsync(Id, Ttl, publicKey, cancellationToken));
         if (AzDevOpsVariable is not null)
         {
-            SetAzDevOpsSecret(AzDevOpsVariable, token.ActivationToken);
+            Agent.SetSecret(AzDevOpsVariable, token.ActivationToken);
         }
 
         WriteObject(AsPlainText ? SecretText.Reveal(token.ActivationToken) : token);

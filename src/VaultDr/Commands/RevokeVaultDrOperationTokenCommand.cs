@@ -9,9 +9,7 @@ public sealed class RevokeVaultDrOperationTokenCommand : VaultDrOperationTokenCm
 {
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        Change(
-            connection,
-            OperationTokenRequest("sys/replication/dr/secondary/operation-token/delete"),
-            "Delete the DR operation token");
+        var token = CheckedOperationToken();
+        Change(connection, "Delete the DR operation token", (cluster, cancellationToken) => cluster.DeleteOperationTokenAsync(token, cancellationToken));
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -14,8 +13,5 @@ public sealed class RevokeVaultDrSecondaryCommand : VaultDrChangeCmdlet
     protected override void BeginProcessing() => Id = Checked(() => ArgumentChecks.Text(Id, nameof(Id)));
 
     internal override void ProcessConnection(VaultDrConnection connection) =>
-        Change(
-            connection,
-            new VaultRequest(HttpMethod.Post, "sys/replication/dr/primary/revoke-secondary").With("id", Id),
-            $"Revoke DR secondary '{Id}' (it is disconnected immediately)");
+        Change(connection, $"Revoke DR secondary '{Id}' (it is disconnected immediately)", (cluster, cancellationToken) => cluster.RevokeSecondaryAsync(Id, cancellationToken));
 }

@@ -15,11 +15,11 @@ public sealed class StartVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        if (!ShouldChange(connection.ToString(), "Start a DR operation token generation attempt"))
+        if (!Confirmations.ShouldChange(connection.ToString(), "Start a DR operation token generation attempt"))
         {
             return;
         }
 
-        WriteObject(OperationTokenCalls.Start(this, connection, PgpKey));
+        WriteObject(Call(connection, (cluster, cancellationToken) => cluster.StartOperationTokenAsync(PgpKey, null, cancellationToken)));
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -9,5 +8,5 @@ namespace VaultDr.Commands;
 public sealed class StopVaultDrOperationTokenCommand : VaultDrChangeCmdlet
 {
     internal override void ProcessConnection(VaultDrConnection connection) =>
-        Change(connection, new VaultRequest(HttpMethod.Delete, OperationTokenCalls.AttemptPath), "Cancel the DR operation token generation attempt");
+        Change(connection, "Cancel the DR operation token generation attempt", (cluster, cancellationToken) => cluster.CancelOperationTokenAsync(cancellationToken));
 }

@@ -27,13 +27,13 @@ public sealed class SubmitVaultDrKeyShareCommand : VaultDrConnectedCmdlet
     internal override void ProcessConnection(VaultDrConnection connection)
     {
         Checked(() => ArgumentChecks.KeyShare(Key));
-        if (!ShouldChange(connection.ToString(), "Submit a key share to the DR operation token attempt"))
+        if (!Confirmations.ShouldChange(connection.ToString(), "Submit a key share to the DR operation token attempt"))
         {
             return;
         }
 
         var nonce = Nonce ?? CurrentNonce(connection);
-        WriteObject(OperationTokenCalls.Submit(this, connection, Key, nonce));
+        WriteObject(Call(connection, (cluster, cancellationToken) => cluster.SubmitKeyShareAsync(Key, nonce, cancellationToken)));
     }
 
     private string CurrentNonce(VaultDrConnection connection)
@@ -43,7 +43,7 @@ public sealed class SubmitVaultDrKeyShareCommand : VaultDrConnectedCmdlet
             return known;
         }
 
-        var progress = OperationTokenCalls.ReadProgress(this, connection);
+        var progress = Call(connection, (cluster, cancellationToken) => cluster.ReadOperationTokenProgressAsync(cancellationToken));
         if (!progress.Started || progress.Nonce is null)
         {
             throw new VaultDrOperationException(

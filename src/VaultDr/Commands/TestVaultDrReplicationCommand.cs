@@ -17,8 +17,12 @@ public sealed class TestVaultDrReplicationCommand : VaultDrReplicationCmdlet
 
     protected override void ProcessRecord()
     {
-        var results = Probe();
-        WarnAboutTwoPrimaries(results);
+        var results = Run(async (log, cancellationToken) =>
+        {
+            var checks = await Probe(log, TimeProvider.System).CheckAsync(cancellationToken).ConfigureAwait(false);
+            WarnAboutTwoPrimaries(checks, log);
+            return checks;
+        });
         if (Quiet)
         {
             WriteObject(results.All(r => r.Healthy));

@@ -41,12 +41,9 @@ public sealed class UpdateVaultDrPrimaryCommand : VaultDrActivationCmdlet
             Checked(() => ArgumentChecks.ActivationToken(ActivationToken!, DateTimeOffset.UtcNow));
         }
 
-        var request = new VaultRequest(HttpMethod.Post, "sys/replication/dr/secondary/update-primary")
-            .With("dr_operation_token", DrOperationToken)
-            .With("token", hasToken ? ActivationToken : string.Empty);
         Change(
             connection,
-            WithPrimaryTarget(request),
-            hasToken ? "Point this DR secondary at a new primary (data is kept)" : "Clear this DR secondary's primary (it stops reconnecting)");
+            hasToken ? "Point this DR secondary at a new primary (data is kept)" : "Clear this DR secondary's primary (it stops reconnecting)",
+            (cluster, cancellationToken) => cluster.UpdatePrimaryAsync(DrOperationToken, hasToken ? ActivationToken : null, Target, cancellationToken));
     }
 }

@@ -1,68 +1,49 @@
 using System.Management.Automation;
-using VaultDr.Replication;
+using VaultDr.Orchestration;
 
 namespace VaultDr.Commands;
 
 /// <summary>
-/// Waits until every DR secondary is healthy and caught up. Polls fast while the secondaries converge and
-/// backs off while nothing changes (never more often than every 100 ms); Ctrl+C stops it at once.
+/// Waits until every DR secondary is healthy and caught up. Reads fast while the secondaries are moving and backs
+/// off while nothing changes (see <see cref="Poller"/>); it spends the whole timeout before it gives up, and Ctrl+C
+/// stops it at once.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "VaultDrReplication")]
 [OutputType(typeof(ReplicationHealth))]
 public sealed class WaitVaultDrReplicationCommand : VaultDrReplicationCmdlet
 {
+    private const int ProgressId = 2;
+
     [Parameter]
     [ValidateRange(1, 86400)]
     public int TimeoutSec { get; set; } = 300;
 
     protected override void ProcessRecord()
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var deadline = TimeSpan.FromSeconds(TimeoutSec);
-        var poll = new AdaptivePoll();
+        var timeout = TimeSpan.FromSeconds(TimeoutSec);
         var activity = $"Waiting for DR replication to {string.Join(", ", Secondary.Select(s => s.Name))}";
-        ReplicationHealth[] results;
-        try
-        {
-            while (true)
+        var outcome = RunWorkflow((host, cancellationToken) => Probe(host.Log, host.Time).WaitHealthyAsync(
+            timeout,
+            (results, elapsed) =>
             {
-                results = Probe();
-                WarnAboutTwoPrimaries(results);
-                if (results.All(r => r.Healthy))
-                {
-                    break;
-                }
-
+                WarnAboutTwoPrimaries(results, host.Log);
                 var status = string.Join("; ", results.Where(r => !r.Healthy).Select(r =>
                     $"{r.Secondary.Authority}: {r.SecondaryState ?? "unreachable"}, {(r.WalLag is { } lag ? $"{lag} WAL(s) behind" : "lag unknown")}"));
-                WriteProgress(new ProgressRecord(2, activity, status)
-                {
-                    PercentComplete = (int)Math.Min(99, 100 * clock.Elapsed.TotalSeconds / deadline.TotalSeconds),
-                });
+                host.Progress(new WorkflowProgress(ProgressId, activity, status, (int)Math.Min(99, 100 * elapsed.TotalSeconds / timeout.TotalSeconds)));
+            },
+            cancellationToken));
 
-                var wait = poll.Next(results.Sum(r => (r.WalLag ?? 1000) + r.FailedChecks.Length));
-                if (clock.Elapsed + wait > deadline)
-                {
-                    var never = results.Where(r => !r.Healthy).SelectMany(r => r.FailedChecks.Select(check => $"{r.Secondary.Authority}: {check}"));
-                    ThrowFailure(
-                        new VaultDrOperationException(
-                            "VaultDrReplicationTimeout",
-                            $"DR replication was not healthy within {TimeoutSec} s. Checks that never passed: {string.Join(" ", never)}"),
-                        Primary.Address);
-                }
-
-                if (CancelToken.WaitHandle.WaitOne(wait))
-                {
-                    throw new PipelineStoppedException();
-                }
-            }
-        }
-        finally
+        if (!outcome.Done)
         {
-            WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            var never = outcome.State.Where(r => !r.Healthy).SelectMany(r => r.FailedChecks.Select(check => $"{r.Secondary.Authority}: {check}"));
+            ThrowFailure(
+                new VaultDrOperationException(
+                    "VaultDrReplicationTimeout",
+                    $"DR replication was not healthy after {outcome.Elapsed.TotalSeconds:0.0} s (-TimeoutSec {TimeoutSec}). Checks that never passed: {string.Join(" ", never)}"),
+                Primary.Address);
         }
 
-        WriteVerbose($"DR replication healthy after {clock.Elapsed.TotalMilliseconds:0} ms.");
-        WriteObject(results, enumerateCollection: true);
+        Streams.Verbose($"DR replication healthy after {outcome.Elapsed.TotalMilliseconds:0} ms.");
+        WriteObject(outcome.State, enumerateCollection: true);
     }
 }

@@ -13,7 +13,7 @@ public sealed class FailoverReport
     /// <summary>True only when every step succeeded (with -WhatIf nothing runs, so it stays false).</summary>
     public bool Succeeded { get; internal set; }
 
-    public bool WhatIf { get; init; }
+    public bool WhatIf { get; internal set; }
 
     public FailoverStep[] Steps { get; internal set; } = Array.Empty<FailoverStep>();
 
@@ -38,16 +38,55 @@ public sealed class FailoverStep
 {
     public int Number { get; init; }
 
+    internal FailoverStepKind Kind { get; init; }
+
     public string Name { get; init; } = string.Empty;
 
     public string Target { get; init; } = string.Empty;
 
-    /// <summary>Succeeded, Failed, Skipped, Declined, WhatIf or NotRun.</summary>
-    public string Status { get; internal set; } = "NotRun";
+    public FailoverStepStatus Status { get; internal set; } = FailoverStepStatus.NotRun;
 
     public TimeSpan Duration { get; internal set; }
 
     public string? Detail { get; internal set; }
 
     public override string ToString() => $"{Number}. {Name} [{Status}]";
+}
+
+/// <summary>How a failover step ended.</summary>
+public enum FailoverStepStatus
+{
+    /// <summary>Not reached: an earlier step failed or was declined.</summary>
+    NotRun,
+
+    /// <summary>Done.</summary>
+    Succeeded,
+
+    /// <summary>Tried, and failed; see the report's Error and NextSafeCommand.</summary>
+    Failed,
+
+    /// <summary>Not needed in this run (for example, the re-attach while the old primary is unreachable).</summary>
+    Skipped,
+
+    /// <summary>The operator answered No at the confirmation prompt.</summary>
+    Declined,
+
+    /// <summary>-WhatIf: described, not done.</summary>
+    WhatIf,
+}
+
+/// <summary>The steps of a DR failover, in Vault's documented order.</summary>
+internal enum FailoverStepKind
+{
+    Preflight,
+    Demote,
+    TokenOnSecondary,
+    Promote,
+    Verify,
+    CheckOldPrimary,
+    ReattachToken,
+    ReattachActivation,
+    ReattachUpdate,
+    ReattachWait,
+    DeleteTokens,
 }

@@ -2,7 +2,10 @@ using System.Security;
 
 namespace VaultDr;
 
-/// <summary>A running VaultDr lab: one process hosting several emulated Vault Enterprise clusters on loopback.</summary>
+/// <summary>
+/// A running VaultDr lab: one process hosting several emulated Vault Enterprise clusters on loopback. Plain data;
+/// PowerShell adds HasExited (VaultDr.types.ps1xml), read from the process the launcher keeps.
+/// </summary>
 public sealed class VaultDrLab
 {
     public int ProcessId { get; init; }
@@ -15,10 +18,6 @@ public sealed class VaultDrLab
     public LabCluster[] Clusters { get; internal set; } = Array.Empty<LabCluster>();
 
     public DateTimeOffset StartedAt { get; init; }
-
-    public bool HasExited => Process is null || Process.HasExited;
-
-    internal System.Diagnostics.Process? Process { get; init; }
 
     internal VaultDrConnection Control { get; init; } = null!;
 }

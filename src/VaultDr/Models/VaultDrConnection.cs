@@ -1,17 +1,15 @@
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
-using VaultDr.Client;
 
 namespace VaultDr;
 
 /// <summary>
 /// Where and how to reach one Vault cluster. Made by New-VaultDrConnection (or from VAULT_* defaults)
-/// and passed to every cmdlet with -Connection. Each connection owns its own HTTP client, so two
-/// connections (or two runspaces) never share state by accident.
+/// and passed to every cmdlet with -Connection. Plain data: its HTTP client is kept apart (Client/VaultClients),
+/// one per connection, so two connections (or two runspaces) never share state by accident.
 /// </summary>
 public sealed class VaultDrConnection
 {
-    private readonly Lazy<VaultClient> _client;
     private readonly X509Certificate2Collection _trustedRoots;
     private readonly HashSet<string> _warningsGiven = new(StringComparer.Ordinal);
 
@@ -41,7 +39,6 @@ public sealed class VaultDrConnection
         TlsServerName = tlsServerName;
         Timeout = timeout;
         MaxRetries = maxRetries;
-        _client = new Lazy<VaultClient>(() => new VaultClient(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string Name { get; }
@@ -75,8 +72,6 @@ public sealed class VaultDrConnection
     internal SecureString? Token { get; }
 
     internal X509Certificate2Collection TrustedRoots => _trustedRoots;
-
-    internal VaultClient Client => _client.Value;
 
     /// <summary>True the first time a warning is claimed, so each warning is written once per connection.</summary>
     internal bool TryClaimWarning(string warning)

@@ -348,4 +348,32 @@ public sealed class ResponseParsersTests
         Assert.Equal(Cluster, key.Address);
         Assert.Throws<VaultResponseException>(() => ResponseParsers.PublicKey(Answer("""{"data":{}}""")));
     }
+
+    [Theory]
+    [InlineData(200, "active")]
+    [InlineData(429, "standby")]
+    [InlineData(472, "dr-secondary")]
+    [InlineData(473, "performance-standby")]
+    [InlineData(474, "unhealthy")]
+    [InlineData(501, "uninitialized")]
+    [InlineData(503, "sealed")]
+    [InlineData(530, "removed")]
+    [InlineData(418, "unknown")]
+    public void HealthRoleComesFromTheStatusCode(int status, string role) => Assert.Equal(role, ResponseParsers.HealthRole(status));
+
+    [Fact]
+    public void HealthOfADrSecondary()
+    {
+        var health = ResponseParsers.Health(Answer(
+            """{"initialized":true,"sealed":false,"standby":false,"replication_dr_mode":"secondary","version":"1.15.2+ent","cluster_id":"c1","server_time_utc":1764400000}""",
+            472));
+
+        Assert.Equal("dr-secondary", health.Role);
+        Assert.Equal(472, health.StatusCode);
+        Assert.Equal("secondary", health.ReplicationDrMode);
+        Assert.Equal("1.15.2+ent", health.Version);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1764400000), health.ServerTime);
+        Assert.Equal(Cluster, health.Address);
+        Assert.False(health.Sealed);
+    }
 }

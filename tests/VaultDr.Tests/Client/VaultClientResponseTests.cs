@@ -95,12 +95,15 @@ public sealed class VaultClientResponseTests : IDisposable
     }
 
     [Fact]
-    public void SynchronousSendReturnsTheSameAnswer()
+    public async Task AGetReadOnTheCallingThread_ReturnsTheSameAnswer()
     {
         _server.Respond("GET", V1(StatusPath), 200, """{"data":{"mode":"secondary"}}""");
         using var client = NewClient(Connect(_server.BaseAddress));
 
-        var response = client.Send(Status(), _log, CancellationToken.None);
+        var sent = client.SendAsync(Status(), _log, CancellationToken.None, ReadMode.OnCallingThread);
+
+        Assert.True(sent.IsCompleted, "a GET read on the calling thread comes back finished");
+        var response = await sent;
 
         Assert.Equal("secondary", response.RequireData().GetProperty("mode").GetString());
     }

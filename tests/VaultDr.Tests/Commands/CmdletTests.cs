@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Text;
+using VaultDr.Commands;
 using VaultDr.TestServer;
 
 namespace VaultDr.Tests.Commands;
@@ -231,7 +232,9 @@ public sealed class CmdletTests : IDisposable
         _vault.Drop("POST", "/lab/shutdown");
         using var process = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         var control = (VaultDrConnection)Assert.Single(_ps.Run("$c")).BaseObject;
-        _ps.Set("lab", new VaultDrLab { ProcessId = process.Id, ControlAddress = _vault.BaseAddress, Process = process, Control = control, StartedAt = DateTimeOffset.UtcNow });
+        var lab = new VaultDrLab { ProcessId = process.Id, ControlAddress = _vault.BaseAddress, Control = control, StartedAt = DateTimeOffset.UtcNow };
+        VaultDr.LabControl.LabProcesses.Track(lab, process);
+        _ps.Set("lab", lab);
 
         _ps.Run("Stop-VaultDrLab -Lab $lab -Confirm:$false");
 
@@ -370,6 +373,14 @@ public sealed class CmdletTests : IDisposable
     }
 
     private static System.Management.Automation.Runspaces.Runspace RunspaceWith(PowerShellSession session) => session.Runspace;
+
+    [Fact]
+    public void DefaultSecondaryId_IsTheOldPrimarysNameMadeSafe_PlusAUtcStamp()
+    {
+        var connection = VaultDr.Client.ConnectionFactory.Create(new VaultDr.Client.ConnectionRequest { Address = "https://127.0.0.1:8200", Name = "vault a:8200" }, _ => null, null);
+
+        Assert.Equal("vault-a-8200-20261128051500", InvokeVaultDrFailoverCommand.DefaultSecondaryId(connection, new DateTimeOffset(2026, 11, 28, 5, 15, 0, TimeSpan.Zero)));
+    }
 }
 
 internal static class TestJwt
@@ -380,4 +391,5 @@ internal static class TestJwt
 
     private static string Url(string text) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
 }

@@ -28,7 +28,6 @@ public abstract class VaultDrActivationCmdlet : VaultDrChangeCmdlet
         CAPath = CAPath is null ? null : Checked(() => ArgumentChecks.Text(CAPath, nameof(CAPath)));
     }
 
-    /// <summary>Adds primary_api_addr, ca_file and ca_path when given.</summary>
-    internal VaultRequest WithPrimaryTarget(VaultRequest request) =>
-        request.With("primary_api_addr", PrimaryApiAddress).With("ca_file", CAFile).With("ca_path", CAPath);
+    /// <summary>primary_api_addr, ca_file and ca_path, where given.</summary>
+    internal PrimaryTarget Target => new(PrimaryApiAddress, CAFile, CAPath);
 }

@@ -13,14 +13,14 @@ public abstract class VaultDrChangeCmdlet : VaultDrConnectedCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <summary>Asks ShouldProcess right before the request, sends it, and honours -PassThru.</summary>
-    internal void Change(VaultDrConnection connection, VaultRequest request, string action)
+    internal void Change(VaultDrConnection connection, string action, Func<IDrEndpoints, CancellationToken, Task> change)
     {
-        if (!ShouldChange(connection.ToString(), action))
+        if (!Confirmations.ShouldChange(connection.ToString(), action))
         {
             return;
         }
 
-        Send(connection, request);
+        Call(connection, change);
         if (PassThru)
         {
             WriteObject(ReadStatus(connection));

@@ -1,29 +1,41 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
-using System.Management.Automation.Host;
 using VaultDr.Client;
-using VaultDr.Pipeline;
+using VaultDr.Orchestration;
 
 namespace VaultDr.Commands;
 
 /// <summary>
-/// Cross-cutting behaviour of every VaultDr cmdlet: Ctrl+C cancels the HTTP call, messages from the
-/// HTTP core reach the pipeline thread, exceptions become ErrorRecords in one place, and confirmation
-/// fails cleanly (never hangs or crashes) in sessions that cannot prompt.
+/// The base of every VaultDr cmdlet: Ctrl+C cancels the work, VaultDr exceptions become ErrorRecords in one place,
+/// and asynchronous work runs with its messages, prompts and progress brought to the pipeline thread. The pieces
+/// live in classes of their own: <see cref="MessagePump"/>, <see cref="CmdletStreams"/> (prompt-safe writers),
+/// <see cref="AzureDevOpsReporter"/> and <see cref="ConfirmationGuard"/>.
 /// </summary>
 public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private StreamPreferences? _preferences;
+    private CmdletStreams? _streams;
+    private AzureDevOpsReporter? _agent;
+    private ConfirmationGuard? _confirmations;
 
-    protected CancellationToken CancelToken => _stopping.Token;
+    internal CancellationToken CancelToken => _stopping.Token;
 
-    protected override void StopProcessing() => _stopping.Cancel();
+    internal StreamPreferences Preferences => _preferences ??= new StreamPreferences(this);
+
+    /// <summary>Verbose, warning, debug and progress output: use these, not WriteVerbose/WriteWarning/WriteDebug.</summary>
+    internal CmdletStreams Streams => _streams ??= new CmdletStreams(this, Preferences);
+
+    internal AzureDevOpsReporter Agent => _agent ??= new AzureDevOpsReporter(Streams);
+
+    internal ConfirmationGuard Confirmations => _confirmations ??= new ConfirmationGuard(this);
 
     public void Dispose()
     {
         Dispose(true);
         GC.SuppressFinalize(this);
     }
+
+    protected override void StopProcessing() => _stopping.Cancel();
 
     protected virtual void Dispose(bool disposing)
     {
@@ -34,231 +46,62 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// With -Debug, PowerShell turns verbose and warning messages of compiled cmdlets into Inquire: it
-    /// writes the message, then prompts. A session that cannot prompt (pwsh -NonInteractive, a pipeline
-    /// agent) throws there, after the message is out; VaultDr keeps going instead of failing the call.
+    /// Runs asynchronous work and relays its log messages on the pipeline thread as they come, so -Verbose shows each
+    /// attempt as it happens and Ctrl+C stops it. The work starts inline (no Task.Run hop: its I/O completes on the
+    /// thread pool anyway) with no SynchronizationContext, so a host that installs one cannot deadlock it while this
+    /// thread waits for messages.
     /// </summary>
-    public new void WriteVerbose(string text) => WithoutPrompt(() => base.WriteVerbose(text));
-
-    /// <inheritdoc cref="WriteVerbose(string)"/>
-    public new void WriteWarning(string text)
-    {
-        WithoutPrompt(() => base.WriteWarning(text));
-        if (!Silenced("WarningAction", "WarningPreference"))
-        {
-            ToAgent(AzureDevOps.LogIssue("warning", text));
-        }
-    }
-
-    /// <inheritdoc cref="WriteVerbose(string)"/>
-    public new void WriteDebug(string text) => WithoutPrompt(() => base.WriteDebug(text));
-
-    private static void WithoutPrompt(Action write)
-    {
-        try
-        {
-            write();
-        }
-        catch (Exception e) when (e is PSInvalidOperationException or HostException)
-        {
-            // The message was written; only the prompt that follows it was impossible.
-        }
-    }
+    internal T Run<T>(Func<IVaultCallLog, CancellationToken, Task<T>> work) =>
+        Run((pump, log, cancellationToken) => work(log, cancellationToken));
 
     /// <summary>
-    /// Runs asynchronous work while relaying its log messages on the pipeline thread, so -Verbose shows
-    /// each attempt as it happens and Ctrl+C stops it. The work starts inline (no Task.Run hop: its
-    /// I/O completes on the thread pool anyway) with no SynchronizationContext, so a host that installs
-    /// one cannot deadlock it while this thread waits for messages. With <paramref name="readOnThisThread"/>
-    /// (one request at a time, nothing to overlap), GETs are read on this thread (<see cref="CallingThreadReads"/>).
+    /// Runs a workflow (see Orchestration/): as <see cref="Run{T}(Func{IVaultCallLog, CancellationToken, Task{T}})"/>, and
+    /// its confirmations and progress reach ShouldProcess and the progress bar on the pipeline thread.
     /// </summary>
-    internal T Run<T>(Func<IVaultCallLog, CancellationToken, Task<T>> work, bool readOnThisThread = false)
-    {
-        if (CancelToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-
-        var log = new QueuedCallLog(Wanted("Debug", "DebugPreference"), Wanted("Verbose", "VerbosePreference"));
-        Task<T> task;
-        var context = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        var claimed = readOnThisThread ? CallingThreadReads.Claim() : (bool?)null;
-        try
-        {
-            task = Started(work, log);
-        }
-        finally
-        {
-            if (claimed is { } previous)
-            {
-                CallingThreadReads.Restore(previous);
-            }
-
-            SynchronizationContext.SetSynchronizationContext(context);
-        }
-
-        if (!task.IsCompleted)
-        {
-            task.ContinueWith(static (_, state) => ((QueuedCallLog)state!).Finish(), log, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
-        // Messages are shown as they come; the loop ends once the work has finished and nothing is left.
-        while (true)
-        {
-            // Seen before draining: whatever the work wrote before it finished is in the queue by then.
-            var finished = task.IsCompleted;
-            while (log.TryTake(out var message))
-            {
-                Show(message.Kind, message.Text);
-            }
-
-            if (finished)
-            {
-                break;
-            }
-
-            log.WaitForMore();
-        }
-
-        try
-        {
-            return task.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-    }
-
-    private void Show(char kind, string text)
-    {
-        switch (kind)
-        {
-            case 'V':
-                WriteVerbose(text);
-                break;
-            case 'D':
-                WriteDebug(text);
-                break;
-            default:
-                WriteWarning(text);
-                break;
-        }
-    }
-
-    // A synchronous throw from work becomes a faulted task, as it did under Task.Run.
-    private Task<T> Started<T>(Func<IVaultCallLog, CancellationToken, Task<T>> work, IVaultCallLog log)
-    {
-        try
-        {
-            return work(log, CancelToken);
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<T>(e);
-        }
-    }
-
-    /// <summary>
-    /// Whether WriteDebug (or WriteVerbose) would show anything: -Debug (-Verbose), else $DebugPreference
-    /// ($VerbosePreference). When the preference cannot be read (a bare runspace), the text is built.
-    /// </summary>
-    private bool Wanted(string parameter, string preferenceVariable)
-    {
-        if (MyInvocation?.BoundParameters is { } bound && bound.TryGetValue(parameter, out var switched))
-        {
-            return switched is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(switched);
-        }
-
-        object? preference;
-        try
-        {
-            preference = GetVariableValue(preferenceVariable);
-        }
-        catch (Exception e) when (e is PSInvalidOperationException or NullReferenceException)
-        {
-            return true;
-        }
-
-        return preference is not ActionPreference.SilentlyContinue and not ActionPreference.Ignore;
-    }
-
-    internal VaultResponse Send(VaultDrConnection connection, VaultRequest request) =>
-        Run((log, cancellationToken) => connection.Client.SendAsync(request, log, cancellationToken), readOnThisThread: true);
+    internal T RunWorkflow<T>(Func<WorkflowHost, CancellationToken, Task<T>> work) =>
+        Run((pump, log, cancellationToken) => work(
+            new WorkflowHost(
+                log,
+                (target, action) => pump.Ask(() => Confirmations.Confirm(target, action)),
+                progress => pump.Post(() => Streams.Progress(progress)),
+                TimeProvider.System,
+                title => pump.Post(() =>
+                {
+                    if (title is null)
+                    {
+                        Agent.GroupEnd();
+                    }
+                    else
+                    {
+                        Agent.GroupStart(title);
+                    }
+                })),
+            cancellationToken));
 
     /// <summary>The one mapping from a VaultDr exception to an ErrorRecord.</summary>
     internal static ErrorRecord ToErrorRecord(VaultDrException exception, object? target) =>
         new(exception, exception.ErrorId, exception.Category, target);
 
+    /// <summary>A non-terminating error (and, on an Azure Pipelines agent, an error annotation unless silenced).</summary>
     internal void WriteFailure(VaultDrException exception, object? target)
     {
-        // An error the caller chose to silence is not an annotation on the pipeline run either.
-        if (!Silenced("ErrorAction", "ErrorActionPreference"))
+        if (!Preferences.ErrorsSilenced)
         {
-            ToAgent(AzureDevOps.LogIssue("error", exception.Message));
+            Agent.Issue("error", exception.Message);
         }
 
         WriteError(ToErrorRecord(exception, target));
     }
 
-    /// <summary>-ErrorAction/-WarningAction (or the preference variable) is SilentlyContinue or Ignore.</summary>
-    private bool Silenced(string parameter, string preferenceVariable)
-    {
-        var value = MyInvocation.BoundParameters.TryGetValue(parameter, out var bound) ? bound : GetVariableValue(preferenceVariable);
-        if (value is PSObject wrapped)
-        {
-            value = wrapped.BaseObject;
-        }
-
-        return value is ActionPreference.SilentlyContinue or ActionPreference.Ignore;
-    }
-
+    /// <summary>A terminating error (and, on an Azure Pipelines agent, an error annotation).</summary>
     internal void ThrowFailure(VaultDrException exception, object? target)
     {
-        ToAgent(AzureDevOps.LogIssue("error", exception.Message));
+        Agent.Issue("error", exception.Message);
         ThrowTerminatingError(ToErrorRecord(exception, target));
     }
 
-    /// <summary>
-    /// On an Azure Pipelines agent (TF_BUILD), writes a logging command to the host's stdout, where the
-    /// agent reads it. Elsewhere it does nothing.
-    /// </summary>
-    internal void ToAgent(string line)
-    {
-        if (AzureDevOps.IsAgent() && Host?.UI is { } ui)
-        {
-            WithoutPrompt(() => ui.WriteLine(line));
-        }
-    }
-
-    /// <summary>
-    /// -AzDevOpsVariable: stores a secret in a secret pipeline variable (issecret=true, masked by the agent)
-    /// instead of showing it. Only on an agent; the name is checked before any request is sent.
-    /// </summary>
-    internal void CheckAzDevOpsVariable(string? name)
-    {
-        if (name is null)
-        {
-            return;
-        }
-
-        if (!AzureDevOps.IsAgent())
-        {
-            ThrowFailure(new VaultDrOperationException("VaultDrNotInAzureDevOps", "-AzDevOpsVariable only works on an Azure Pipelines agent (TF_BUILD is not set); nothing was sent."), name);
-        }
-
-        if (!AzureDevOps.IsValidVariableName(name))
-        {
-            ThrowFailure(new VaultDrArgumentException("VaultDrInvalidAzDevOpsVariable", $"'{name}' is not a usable pipeline variable name (letters, digits, '.', '_' and '-')."), name);
-        }
-    }
-
-    internal void SetAzDevOpsSecret(string name, System.Security.SecureString secret) =>
-        ToAgent(AzureDevOps.SetSecretVariable(name, SecretText.Reveal(secret)));
-
     /// <summary>Runs a local input check; a failure ends the command before any request is sent.</summary>
-    internal T Checked<T>(Func<T> check)
+    internal T Checked<T>(Func<T> check, object? target = null)
     {
         try
         {
@@ -266,78 +109,64 @@ public abstract class VaultDrCmdlet : PSCmdlet, IDisposable
         }
         catch (VaultDrException e)
         {
-            ThrowFailure(e, null);
+            ThrowFailure(e, target);
             throw; // not reached: ThrowFailure always throws
         }
     }
 
-    internal void Checked(Action check) => Checked(() =>
-    {
-        check();
-        return true;
-    });
+    internal void Checked(Action check, object? target = null) => Checked(
+        () =>
+        {
+            check();
+            return true;
+        },
+        target);
 
-    /// <summary>
-    /// ShouldProcess, except that a session which cannot prompt (pwsh -NonInteractive, a hosted runspace,
-    /// an Azure DevOps agent) gets a clear terminating error instead of a host exception. Nothing has
-    /// been sent when this fails.
-    /// </summary>
-    internal bool ShouldChange(string target, string action)
+    private T Run<T>(Func<MessagePump, IVaultCallLog, CancellationToken, Task<T>> work)
     {
+        if (CancelToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        var pump = new MessagePump();
+        var log = new PumpedCallLog(pump, Streams, Preferences.DebugWanted, Preferences.VerboseWanted);
+        Task<T> task;
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
         try
         {
-            return ShouldProcess(target, action);
+            task = Started(() => work(pump, log, CancelToken));
         }
-        catch (Exception e) when (e is PSInvalidOperationException or HostException)
+        finally
         {
-            ThrowFailure(
-                new VaultDrOperationException(
-                    "VaultDrConfirmationRequired",
-                    $"'{action}' on {target} needs confirmation, and this session cannot ask for it. Nothing was sent. " +
-                    "Add -Confirm:$false to proceed without asking, or -WhatIf to see what would happen."),
-                target);
-            return false;
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+
+        try
+        {
+            return pump.Drive(task);
+        }
+        catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            Streams.CompleteProgress();
         }
     }
 
-    /// <summary>
-    /// The work's messages, queued for the pipeline thread. Each message and the end of the work release the
-    /// signal once; the pipeline thread drains the queue on every wake-up. (BlockingCollection did the same
-    /// but ended its consumer with an internal exception, which cost more than the HTTP call.) The semaphore
-    /// is never disposed: the work's continuation may still release it after the pipeline thread has moved
-    /// on, and without a wait handle it holds nothing to free.
-    /// </summary>
-    private sealed class QueuedCallLog : IVaultCallLog
+    // A synchronous throw from work becomes a faulted task, as it would under Task.Run.
+    private static Task<T> Started<T>(Func<Task<T>> work)
     {
-        private readonly ConcurrentQueue<(char Kind, string Text)> _messages = new();
-        private readonly SemaphoreSlim _signal = new(0);
-
-        internal QueuedCallLog(bool debugEnabled, bool verboseEnabled)
+        try
         {
-            DebugEnabled = debugEnabled;
-            VerboseEnabled = verboseEnabled;
+            return work();
         }
-
-        public bool DebugEnabled { get; }
-
-        public bool VerboseEnabled { get; }
-
-        public void Verbose(string message) => Post('V', message);
-
-        public void Debug(string message) => Post('D', message);
-
-        public void Warning(string message) => Post('W', message);
-
-        internal bool TryTake(out (char Kind, string Text) message) => _messages.TryDequeue(out message);
-
-        internal void WaitForMore() => _signal.Wait();
-
-        internal void Finish() => _signal.Release();
-
-        private void Post(char kind, string text)
+        catch (Exception e)
         {
-            _messages.Enqueue((kind, text));
-            _signal.Release();
+            return Task.FromException<T>(e);
         }
     }
 }

@@ -76,23 +76,34 @@ public abstract class VaultDrConnectedCmdlet : VaultDrCmdlet
         return new[] { _adHocConnection! };
     }
 
+    /// <summary>
+    /// One call on one cluster, through its endpoints, while the pipeline thread waits: nothing overlaps, so a GET
+    /// is read on this thread (<see cref="ReadMode.OnCallingThread"/>).
+    /// </summary>
+    internal T Call<T>(VaultDrConnection connection, Func<IDrEndpoints, CancellationToken, Task<T>> call) =>
+        Run((log, cancellationToken) => call(new DrEndpoints(connection, log, ReadMode.OnCallingThread), cancellationToken));
+
+    /// <inheritdoc cref="Call{T}(VaultDrConnection, Func{IDrEndpoints, CancellationToken, Task{T}})"/>
+    internal void Call(VaultDrConnection connection, Func<IDrEndpoints, CancellationToken, Task> call) =>
+        Call(connection, async (endpoints, cancellationToken) =>
+        {
+            await call(endpoints, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
     /// <summary>Reads the cluster's DR status (used by Get-VaultDrStatus and by -PassThru).</summary>
-    internal DrStatus ReadStatus(VaultDrConnection connection)
-    {
-        var response = Send(connection, new VaultRequest(HttpMethod.Get, "sys/replication/dr/status"));
-        return ResponseParsers.Status(response);
-    }
+    internal DrStatus ReadStatus(VaultDrConnection connection) => Call(connection, (endpoints, cancellationToken) => endpoints.ReadStatusAsync(cancellationToken));
 
     private void WarnOnce(VaultDrConnection connection)
     {
         if (!string.IsNullOrEmpty(connection.Namespace) && connection.TryClaimWarning("namespace"))
         {
-            WriteWarning($"Namespace '{connection.Namespace}' is ignored for {connection.Name}: DR replication endpoints live in the root namespace, so X-Vault-Namespace is not sent.");
+            Streams.Warning($"Namespace '{connection.Namespace}' is ignored for {connection.Name}: DR replication endpoints live in the root namespace, so X-Vault-Namespace is not sent.");
         }
 
         if (connection.SkipCertificateCheck && connection.TryClaimWarning("skip-verify"))
         {
-            WriteWarning($"TLS certificate checks are OFF for {connection.Name}. Anyone on the network path can read the token. Trust the CA with -CACertificateFile instead.");
+            Streams.Warning($"TLS certificate checks are OFF for {connection.Name}. Anyone on the network path can read the token. Trust the CA with -CACertificateFile instead.");
         }
     }
 
@@ -100,7 +111,7 @@ public abstract class VaultDrConnectedCmdlet : VaultDrCmdlet
     {
         if (disposing && _adHocConnection is not null)
         {
-            _adHocConnection.Client.Dispose();
+            VaultClients.Release(_adHocConnection);
             _adHocConnection = null;
         }
 

@@ -1,26 +1,21 @@
-using VaultDr.Client;
+using VaultDr.LabControl;
 
 namespace VaultDr.Commands;
 
 /// <summary>A cmdlet that talks to a running lab's control API.</summary>
 public abstract class VaultDrLabCmdlet : VaultDrCmdlet
 {
-    internal VaultResponse Control(VaultDrLab lab, HttpMethod method, string path, params (string Name, object? Value)[] fields)
+    /// <summary>One call to the lab's control API; a lab that is gone, or a refused call, ends the command.</summary>
+    internal T Control<T>(VaultDrLab lab, Func<LabControlEndpoints, CancellationToken, Task<T>> call)
     {
-        if (lab.HasExited)
+        if (LabProcesses.HasExited(lab))
         {
             ThrowFailure(new VaultDrOperationException("VaultDrLabNotRunning", $"The lab (process {lab.ProcessId}) is not running. Start one with Start-VaultDrLab."), lab.ControlAddress);
         }
 
-        var request = VaultRequest.LabControl(method, path);
-        foreach (var (name, value) in fields)
-        {
-            request.With(name, value);
-        }
-
         try
         {
-            return Send(lab.Control, request);
+            return Run((log, cancellationToken) => call(new LabControlEndpoints(lab, log), cancellationToken));
         }
         catch (VaultDrException e)
         {
@@ -29,5 +24,11 @@ public abstract class VaultDrLabCmdlet : VaultDrCmdlet
         }
     }
 
-    internal static string ClusterPath(LabCluster cluster, string action) => $"lab/clusters/{Uri.EscapeDataString(cluster.Name)}/{action}";
+    /// <inheritdoc cref="Control{T}(VaultDrLab, Func{LabControlEndpoints, CancellationToken, Task{T}})"/>
+    internal void Control(VaultDrLab lab, Func<LabControlEndpoints, CancellationToken, Task> call) =>
+        Control(lab, async (control, cancellationToken) =>
+        {
+            await call(control, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Security;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
@@ -13,10 +12,6 @@ public abstract class VaultDrOperationTokenCmdlet : VaultDrChangeCmdlet
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public SecureString DrOperationToken { get; set; } = new();
 
-    /// <summary>A POST to <paramref name="path"/> carrying the token; an empty token ends the command before any request.</summary>
-    internal VaultRequest OperationTokenRequest(string path)
-    {
-        Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
-        return new VaultRequest(HttpMethod.Post, path).With("dr_operation_token", DrOperationToken);
-    }
+    /// <summary>The token, checked: an empty one ends the command before any request.</summary>
+    internal SecureString CheckedOperationToken() => Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
 }

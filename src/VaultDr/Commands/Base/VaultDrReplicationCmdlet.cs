@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using VaultDr.Client;
-using VaultDr.Replication;
+using VaultDr.Orchestration;
 
 namespace VaultDr.Commands;
 
@@ -15,45 +15,16 @@ public abstract class VaultDrReplicationCmdlet : VaultDrCmdlet
     [ValidateNotNullOrEmpty]
     public VaultDrConnection[] Secondary { get; set; } = Array.Empty<VaultDrConnection>();
 
-    /// <summary>Reads every status at once and judges each secondary; an unreachable cluster is an unhealthy result, not an error.</summary>
-    internal ReplicationHealth[] Probe()
-    {
-        var clusters = new[] { Primary }.Concat(Secondary).ToArray();
-        var statuses = Run((log, cancellationToken) => Task.WhenAll(clusters.Select(async connection =>
-        {
-            try
-            {
-                var response = await connection.Client.SendAsync(new VaultRequest(HttpMethod.Get, "sys/replication/dr/status"), log, cancellationToken).ConfigureAwait(false);
-                return (Status: (DrStatus?)ResponseParsers.Status(response), Error: (string?)null);
-            }
-            catch (VaultDrException e)
-            {
-                return (Status: (DrStatus?)null, Error: e.Message);
-            }
-        })));
-
-        var now = DateTimeOffset.UtcNow;
-        var primary = statuses[0];
-        return Secondary.Select((connection, i) =>
-        {
-            var secondary = statuses[i + 1];
-            if (primary.Status is null)
-            {
-                return ReplicationHealthRules.Unreadable(Primary.Address, connection.Address, $"The primary's status could not be read: {primary.Error}", now);
-            }
-
-            return secondary.Status is null
-                ? ReplicationHealthRules.Unreadable(Primary.Address, connection.Address, $"The secondary's status could not be read: {secondary.Error}", now)
-                : ReplicationHealthRules.Evaluate(primary.Status, secondary.Status, now);
-        }).ToArray();
-    }
+    /// <summary>The probe of these clusters, reporting to <paramref name="log"/>.</summary>
+    internal ReplicationProbe Probe(IVaultCallLog log, TimeProvider time) =>
+        new(new DrEndpoints(Primary, log), Secondary.Select(connection => (IDrEndpoints)new DrEndpoints(connection, log)).ToArray(), time);
 
     /// <summary>Split brain is said loudly, every time it is seen.</summary>
-    internal void WarnAboutTwoPrimaries(IEnumerable<ReplicationHealth> results)
+    internal static void WarnAboutTwoPrimaries(IEnumerable<ReplicationHealth> results, IVaultCallLog log)
     {
         foreach (var result in results.Where(r => r.TwoPrimaries))
         {
-            WriteWarning(result.FailedChecks[0]);
+            log.Warning(result.FailedChecks[0]);
         }
     }
 }

@@ -11,16 +11,19 @@ public sealed class ClearVaultDrLabFaultCommand : VaultDrLabCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldChange($"lab process {Lab.ProcessId}", "Clear all faults, partitions and latency"))
+        if (!Confirmations.ShouldChange($"lab process {Lab.ProcessId}", "Clear all faults, partitions and latency"))
         {
             return;
         }
 
-        Control(Lab, HttpMethod.Delete, "lab/faults");
-        Control(Lab, HttpMethod.Delete, "lab/partitions");
-        foreach (var cluster in Lab.Clusters)
+        Control(Lab, async (control, cancellationToken) =>
         {
-            Control(Lab, HttpMethod.Post, ClusterPath(cluster, "latency"), ("ms", 0));
-        }
+            await control.ClearFaultsAsync(cancellationToken).ConfigureAwait(false);
+            await control.HealPartitionsAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var cluster in Lab.Clusters)
+            {
+                await control.SetLatencyAsync(cluster, 0, cancellationToken).ConfigureAwait(false);
+            }
+        });
     }
 }

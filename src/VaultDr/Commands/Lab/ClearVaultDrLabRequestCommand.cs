@@ -11,9 +11,9 @@ public sealed class ClearVaultDrLabRequestCommand : VaultDrLabCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ShouldChange($"lab process {Lab.ProcessId}", "Clear the request log"))
+        if (Confirmations.ShouldChange($"lab process {Lab.ProcessId}", "Clear the request log"))
         {
-            Control(Lab, HttpMethod.Delete, "lab/requests");
+            Control(Lab, (control, cancellationToken) => control.ClearRequestsAsync(cancellationToken));
         }
     }
 }

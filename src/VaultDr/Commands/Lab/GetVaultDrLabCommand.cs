@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using VaultDr.Lab;
+using VaultDr.LabControl;
 
 namespace VaultDr.Commands;
 
@@ -12,7 +12,7 @@ public sealed class GetVaultDrLabCommand : VaultDrCmdlet
     {
         foreach (var lab in LabRegistry.Mine())
         {
-            if (lab.HasExited)
+            if (LabProcesses.HasExited(lab))
             {
                 LabRegistry.Remove(lab);
             }

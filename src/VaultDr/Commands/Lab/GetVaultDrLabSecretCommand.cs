@@ -16,9 +16,9 @@ public sealed class GetVaultDrLabSecretCommand : VaultDrConnectedCmdlet
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        var data = Send(connection, new VaultRequest(HttpMethod.Get, "secret/" + Path)).RequireData();
+        var data = Call(connection, (cluster, cancellationToken) => cluster.ReadSecretAsync(Path, cancellationToken));
         var result = new Hashtable(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in data.ToDictionary())
+        foreach (var (key, value) in data)
         {
             result[key] = value;
         }

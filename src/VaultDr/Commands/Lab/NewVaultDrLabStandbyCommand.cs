@@ -13,13 +13,12 @@ public sealed class NewVaultDrLabStandbyCommand : VaultDrLabCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldChange(Cluster.ToString(), "Open a standby listener that redirects to the active node"))
+        if (!Confirmations.ShouldChange(Cluster.ToString(), "Open a standby listener that redirects to the active node"))
         {
             return;
         }
 
-        var response = Control(Cluster.Lab, HttpMethod.Post, ClusterPath(Cluster, "standby"));
-        var address = response.Data.GetString("address") ?? throw new VaultResponseException("The lab did not return the standby's address.");
+        var address = Control(Cluster.Lab, (control, cancellationToken) => control.OpenStandbyAsync(Cluster, cancellationToken));
         WriteObject(ConnectionFactory.Create(
             new ConnectionRequest { Name = Cluster.Name + "-standby", Address = address, Token = Cluster.RootToken, CACertificateFile = Cluster.CACertificateFile },
             _ => null,

@@ -28,14 +28,14 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
 
         foreach (var cluster in Cluster)
         {
-            if (seal && ShouldChange(cluster.ToString(), Sealed ? "Seal the lab cluster" : "Unseal the lab cluster"))
+            if (seal && Confirmations.ShouldChange(cluster.ToString(), Sealed ? "Seal the lab cluster" : "Unseal the lab cluster"))
             {
-                Control(cluster.Lab, HttpMethod.Post, ClusterPath(cluster, Sealed ? "seal" : "unseal"));
+                Control(cluster.Lab, (control, cancellationToken) => Sealed ? control.SealAsync(cluster, cancellationToken) : control.UnsealAsync(cluster, cancellationToken));
             }
 
-            if (latency && ShouldChange(cluster.ToString(), $"Add {LatencyMs} ms of latency to every request"))
+            if (latency && Confirmations.ShouldChange(cluster.ToString(), $"Add {LatencyMs} ms of latency to every request"))
             {
-                Control(cluster.Lab, HttpMethod.Post, ClusterPath(cluster, "latency"), ("ms", LatencyMs));
+                Control(cluster.Lab, (control, cancellationToken) => control.SetLatencyAsync(cluster, LatencyMs, cancellationToken));
             }
         }
     }

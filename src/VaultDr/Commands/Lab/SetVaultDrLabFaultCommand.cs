@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VaultDr.LabControl;
 
 namespace VaultDr.Commands;
 
@@ -70,24 +71,19 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
 
         foreach (var cluster in Cluster)
         {
-            if (!ShouldChange(cluster.ToString(), $"Inject a '{kind}' fault on {Method} {Path} for the next {Count} request(s)"))
+            if (!Confirmations.ShouldChange(cluster.ToString(), $"Inject a '{kind}' fault on {Method} {Path} for the next {Count} request(s)"))
             {
                 continue;
             }
 
-            Control(
-                cluster.Lab,
-                HttpMethod.Post,
-                "lab/faults",
-                ("cluster", cluster.Name),
-                ("method", Method),
-                ("path", Path),
-                ("kind", kind),
-                ("status", kind == "status" ? StatusCode : null),
-                ("retryAfterSec", RetryAfterSec >= 0 ? RetryAfterSec : null),
-                ("delayMs", kind == "delay" ? DelayMs : null),
-                ("location", kind == "redirect" ? RedirectTo.AbsoluteUri : null),
-                ("count", Count));
+            var fault = new LabFault(cluster.Name, Method, Path, kind, Count)
+            {
+                Status = kind == "status" ? StatusCode : null,
+                RetryAfterSec = RetryAfterSec >= 0 ? RetryAfterSec : null,
+                DelayMs = kind == "delay" ? DelayMs : null,
+                Location = kind == "redirect" ? RedirectTo.AbsoluteUri : null,
+            };
+            Control(cluster.Lab, (control, cancellationToken) => control.AddFaultAsync(fault, cancellationToken));
         }
     }
 }

@@ -14,9 +14,9 @@ public sealed class SetVaultDrLabPartitionCommand : VaultDrLabCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ShouldChange($"{Cluster.Name} <-> {Peer.Name}", "Partition the two lab clusters"))
+        if (Confirmations.ShouldChange($"{Cluster.Name} <-> {Peer.Name}", "Partition the two lab clusters"))
         {
-            Control(Cluster.Lab, HttpMethod.Post, "lab/partitions", ("a", Cluster.Name), ("b", Peer.Name));
+            Control(Cluster.Lab, (control, cancellationToken) => control.PartitionAsync(Cluster, Peer, cancellationToken));
         }
     }
 }

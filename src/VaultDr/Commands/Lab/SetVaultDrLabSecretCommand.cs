@@ -20,17 +20,17 @@ public sealed class SetVaultDrLabSecretCommand : VaultDrConnectedCmdlet
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {
-        if (!ShouldChange(connection.ToString(), $"Write secret/{Path}"))
+        if (!Confirmations.ShouldChange(connection.ToString(), $"Write secret/{Path}"))
         {
             return;
         }
 
-        var request = new VaultRequest(HttpMethod.Put, "secret/" + Path);
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in Data)
         {
-            request.With(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty, Convert.ToString(entry.Value, CultureInfo.InvariantCulture) ?? string.Empty);
+            data[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty] = Convert.ToString(entry.Value, CultureInfo.InvariantCulture) ?? string.Empty;
         }
 
-        Send(connection, request);
+        Call(connection, (cluster, cancellationToken) => cluster.WriteSecretAsync(Path, data, cancellationToken));
     }
 }

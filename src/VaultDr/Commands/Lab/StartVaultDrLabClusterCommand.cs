@@ -13,9 +13,9 @@ public sealed class StartVaultDrLabClusterCommand : VaultDrLabCmdlet
     {
         foreach (var cluster in Cluster)
         {
-            if (ShouldChange(cluster.ToString(), "Start the lab cluster"))
+            if (Confirmations.ShouldChange(cluster.ToString(), "Start the lab cluster"))
             {
-                Control(cluster.Lab, HttpMethod.Post, ClusterPath(cluster, "start"));
+                Control(cluster.Lab, (control, cancellationToken) => control.StartClusterAsync(cluster, cancellationToken));
             }
         }
     }

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using VaultDr.Client;
-using VaultDr.Lab;
+using VaultDr.LabControl;
 
 namespace VaultDr.Commands;
 
@@ -46,7 +46,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
             ThrowFailure(new VaultDrArgumentException("VaultDrInvalidKeyThreshold", $"-KeyThreshold ({KeyThreshold}) cannot be more than -KeyShares ({KeyShares})."), null);
         }
 
-        if (!ShouldChange("this machine (127.0.0.1)", $"Start a VaultDr lab with {ClusterCount} emulated Vault cluster(s)"))
+        if (!Confirmations.ShouldChange("this machine (127.0.0.1)", $"Start a VaultDr lab with {ClusterCount} emulated Vault cluster(s)"))
         {
             return;
         }
@@ -75,7 +75,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
         }
 
         LabRegistry.Add(lab);
-        WriteVerbose($"Lab process {lab.ProcessId} is ready; control API at {lab.ControlAddress}.");
+        Streams.Verbose($"Lab process {lab.ProcessId} is ready; control API at {lab.ControlAddress}.");
         WriteObject(lab.Clusters, enumerateCollection: true);
     }
 }

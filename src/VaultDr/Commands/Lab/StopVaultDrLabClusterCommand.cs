@@ -13,9 +13,9 @@ public sealed class StopVaultDrLabClusterCommand : VaultDrLabCmdlet
     {
         foreach (var cluster in Cluster)
         {
-            if (ShouldChange(cluster.ToString(), "Stop the lab cluster"))
+            if (Confirmations.ShouldChange(cluster.ToString(), "Stop the lab cluster"))
             {
-                Control(cluster.Lab, HttpMethod.Post, ClusterPath(cluster, "stop"));
+                Control(cluster.Lab, (control, cancellationToken) => control.StopClusterAsync(cluster, cancellationToken));
             }
         }
     }

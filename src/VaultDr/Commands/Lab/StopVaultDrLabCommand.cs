@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using VaultDr.Client;
-using VaultDr.Lab;
+using VaultDr.LabControl;
 
 namespace VaultDr.Commands;
 
@@ -30,27 +30,31 @@ public sealed class StopVaultDrLabCommand : VaultDrLabCmdlet
         var labs = MyInvocation.BoundParameters.ContainsKey(nameof(Lab)) ? _labs : LabRegistry.Mine().ToList();
         foreach (var lab in labs)
         {
-            if (!ShouldChange($"lab process {lab.ProcessId}", "Stop the VaultDr lab and all its clusters"))
+            if (!Confirmations.ShouldChange($"lab process {lab.ProcessId}", "Stop the VaultDr lab and all its clusters"))
             {
                 continue;
             }
 
-            if (!lab.HasExited)
+            if (!LabProcesses.HasExited(lab))
             {
                 try
                 {
                     // Not Control(): a lab that closes the connection as it goes down must not end this cmdlet
                     // before it has made sure the process is gone.
-                    Send(lab.Control, VaultRequest.LabControl(HttpMethod.Post, "lab/shutdown"));
+                    Run(async (log, cancellationToken) =>
+                    {
+                        await new LabControlEndpoints(lab, log).ShutdownAsync(cancellationToken).ConfigureAwait(false);
+                        return true;
+                    });
                 }
                 catch (VaultDrException e)
                 {
-                    WriteVerbose($"The lab did not answer the shutdown request ({e.Message}); making sure its process ends.");
+                    Streams.Verbose($"The lab did not answer the shutdown request ({e.Message}); making sure its process ends.");
                 }
 
-                if (lab.Process is { } process && !process.WaitForExit(5000))
+                if (!LabProcesses.WaitForExit(lab, TimeSpan.FromSeconds(5)))
                 {
-                    LabLauncher.Kill(process);
+                    LabProcesses.Kill(lab);
                 }
             }
 

@@ -1,4 +1,4 @@
-namespace VaultDr.Replication;
+namespace VaultDr.Orchestration;
 
 /// <summary>
 /// Vault's documented "healthy and caught up" criteria as a pure function of two statuses:

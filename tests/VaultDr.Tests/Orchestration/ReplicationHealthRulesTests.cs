@@ -1,7 +1,7 @@
-using VaultDr.Replication;
+using VaultDr.Orchestration;
 using Xunit;
 
-namespace VaultDr.Tests.Replication;
+namespace VaultDr.Tests.Orchestration;
 
 public sealed class ReplicationHealthRulesTests
 {

@@ -1,6 +1,6 @@
 using System.Management.Automation.Runspaces;
 
-namespace VaultDr.Lab;
+namespace VaultDr.LabControl;
 
 /// <summary>
 /// The labs started from each runspace, so Get-VaultDrLab and Stop-VaultDrLab without -Lab act on this

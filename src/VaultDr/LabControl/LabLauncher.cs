@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using VaultDr.Client;
 
-namespace VaultDr.Lab;
+namespace VaultDr.LabControl;
 
 /// <summary>What Start-VaultDrLab asks of the lab process.</summary>
 internal sealed class LabStartOptions
@@ -140,7 +140,9 @@ internal static class LabLauncher
 
         // Keep draining stdout so the lab never blocks on a full pipe.
         _ = Task.Run(() => process.StandardOutput.ReadToEndAsync(CancellationToken.None), CancellationToken.None);
-        return Parse(ready, process);
+        var lab = Parse(ready, process.Id);
+        LabProcesses.Track(lab, process);
+        return lab;
     }
 
     private static IEnumerable<string> Arguments(LabStartOptions options)
@@ -181,7 +183,7 @@ internal static class LabLauncher
     }
 
     /// <summary>Reads the READY document: pid, control address, CA file and each cluster's addresses, root token and keys.</summary>
-    internal static VaultDrLab Parse(string readyJson, Process? process)
+    internal static VaultDrLab Parse(string readyJson, int processId)
     {
         using var document = JsonDocument.Parse(readyJson);
         var root = document.RootElement;
@@ -192,11 +194,10 @@ internal static class LabLauncher
             null);
         var lab = new VaultDrLab
         {
-            ProcessId = (int)(root.GetInt64("pid") ?? process?.Id ?? 0),
+            ProcessId = (int)(root.GetInt64("pid") ?? processId),
             ControlAddress = control.Address,
             CACertificateFile = caFile,
             StartedAt = DateTimeOffset.Now,
-            Process = process,
             Control = control,
         };
         lab.Clusters = root.GetObjectArray("clusters").Select(cluster =>

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using VaultDr.Client;
+
+namespace VaultDr.LabControl;
+
+/// <summary>
+/// The lab's control API (see src/VaultDr.Lab/Hosting/LabControlApi.cs), one method per URL: faults, partitions,
+/// cluster stop/start/seal/latency, standbys, the request log and shutdown. Errors come in Vault's shape, so they
+/// map to the same typed exceptions as Vault's.
+/// </summary>
+internal sealed class LabControlEndpoints
+{
+    private readonly VaultClient _client;
+    private readonly IVaultCallLog _log;
+
+    internal LabControlEndpoints(VaultDrLab lab, IVaultCallLog log)
+    {
+        _client = VaultClients.For(lab.Control);
+        _log = log;
+    }
+
+    /// <summary>POST lab/clusters/:name/stop: its listeners close (connections are refused).</summary>
+    internal Task StopClusterAsync(LabCluster cluster, CancellationToken cancellationToken) => ClusterAsync(cluster, "stop", null, cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/start.</summary>
+    internal Task StartClusterAsync(LabCluster cluster, CancellationToken cancellationToken) => ClusterAsync(cluster, "start", null, cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/seal (503 "Vault is sealed" from then on).</summary>
+    internal Task SealAsync(LabCluster cluster, CancellationToken cancellationToken) => ClusterAsync(cluster, "seal", null, cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/unseal (with its own keys).</summary>
+    internal Task UnsealAsync(LabCluster cluster, CancellationToken cancellationToken) => ClusterAsync(cluster, "unseal", null, cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/latency: every request to the cluster waits this long first.</summary>
+    internal Task SetLatencyAsync(LabCluster cluster, int milliseconds, CancellationToken cancellationToken) =>
+        ClusterAsync(cluster, "latency", request => request.With("ms", milliseconds), cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/standby: a standby listener that redirects to the active node. Returns its address.</summary>
+    internal async Task<string> OpenStandbyAsync(LabCluster cluster, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(VaultRequest.LabControl(HttpMethod.Post, ClusterPath(cluster, "standby")), cancellationToken).ConfigureAwait(false);
+        return response.Data.GetString("address") ?? throw new VaultResponseException("The lab did not return the standby's address.");
+    }
+
+    /// <summary>POST lab/partitions: the two clusters can no longer reach each other.</summary>
+    internal Task PartitionAsync(LabCluster a, LabCluster b, CancellationToken cancellationToken) =>
+        SendAsync(VaultRequest.LabControl(HttpMethod.Post, "lab/partitions").With("a", a.Name).With("b", b.Name), cancellationToken);
+
+    /// <summary>DELETE lab/partitions: every partition heals.</summary>
+    internal Task HealPartitionsAsync(CancellationToken cancellationToken) => SendAsync(VaultRequest.LabControl(HttpMethod.Delete, "lab/partitions"), cancellationToken);
+
+    /// <summary>POST lab/faults: the next matching requests fail as the rule says.</summary>
+    internal Task AddFaultAsync(LabFault fault, CancellationToken cancellationToken) =>
+        SendAsync(
+            VaultRequest.LabControl(HttpMethod.Post, "lab/faults")
+                .With("cluster", fault.Cluster)
+                .With("method", fault.Method)
+                .With("path", fault.Path)
+                .With("kind", fault.Kind)
+                .With("status", fault.Status)
+                .With("retryAfterSec", fault.RetryAfterSec)
+                .With("delayMs", fault.DelayMs)
+                .With("location", fault.Location)
+                .With("count", fault.Count),
+            cancellationToken);
+
+    /// <summary>DELETE lab/faults.</summary>
+    internal Task ClearFaultsAsync(CancellationToken cancellationToken) => SendAsync(VaultRequest.LabControl(HttpMethod.Delete, "lab/faults"), cancellationToken);
+
+    /// <summary>GET lab/requests[?cluster=]: what each cluster received, oldest first (no bodies, no tokens).</summary>
+    internal async Task<LabRequestRecord[]> ReadRequestsAsync(LabCluster? cluster, CancellationToken cancellationToken)
+    {
+        var path = cluster is null ? "lab/requests" : $"lab/requests?cluster={Uri.EscapeDataString(cluster.Name)}";
+        var response = await SendAsync(VaultRequest.LabControl(HttpMethod.Get, path), cancellationToken).ConfigureAwait(false);
+        var entries = response.Root is not { } root ? default
+            : root.ValueKind == JsonValueKind.Array ? root
+            : root.TryGetProperty("requests", out var list) ? list : default;
+        if (entries.ValueKind != JsonValueKind.Array)
+        {
+            throw new VaultResponseException("The lab's request log is not a list.");
+        }
+
+        return entries.EnumerateArray().Select(entry => new LabRequestRecord
+        {
+            Cluster = entry.GetString("cluster") ?? string.Empty,
+            Method = entry.GetString("method") ?? string.Empty,
+            Path = entry.GetString("path") ?? string.Empty,
+            Query = entry.GetString("query"),
+            Status = (int)(entry.GetInt64("status") ?? 0),
+            Time = entry.GetTime("time") ?? default,
+            Faulted = entry.GetBoolean("faulted") ?? false,
+        }).ToArray();
+    }
+
+    /// <summary>DELETE lab/requests.</summary>
+    internal Task ClearRequestsAsync(CancellationToken cancellationToken) => SendAsync(VaultRequest.LabControl(HttpMethod.Delete, "lab/requests"), cancellationToken);
+
+    /// <summary>POST lab/shutdown: the lab process stops every cluster and exits.</summary>
+    internal Task ShutdownAsync(CancellationToken cancellationToken) => SendAsync(VaultRequest.LabControl(HttpMethod.Post, "lab/shutdown"), cancellationToken);
+
+    private static string ClusterPath(LabCluster cluster, string action) => $"lab/clusters/{Uri.EscapeDataString(cluster.Name)}/{action}";
+
+    private Task ClusterAsync(LabCluster cluster, string action, Func<VaultRequest, VaultRequest>? body, CancellationToken cancellationToken)
+    {
+        var request = VaultRequest.LabControl(HttpMethod.Post, ClusterPath(cluster, action));
+        return SendAsync(body is null ? request : body(request), cancellationToken);
+    }
+
+    private Task<VaultResponse> SendAsync(VaultRequest request, CancellationToken cancellationToken) =>
+        _client.SendAsync(request, _log, cancellationToken, ReadMode.OnCallingThread);
+}
+
+/// <summary>One fault rule for <see cref="LabControlEndpoints.AddFaultAsync"/> (see Set-VaultDrLabFault).</summary>
+internal sealed record LabFault(string Cluster, string Method, string Path, string Kind, int Count)
+{
+    internal int? Status { get; init; }
+
+    internal int? RetryAfterSec { get; init; }
+
+    internal int? DelayMs { get; init; }
+
+    internal string? Location { get; init; }
+}

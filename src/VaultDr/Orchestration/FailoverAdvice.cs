@@ -1,0 +1,39 @@
+namespace VaultDr.Orchestration;
+
+/// <summary>
+/// What an operator can safely do next after a failover stopped at a given step: pure functions of the step, the
+/// error and the clusters' names, so each one is tested on its own.
+/// </summary>
+internal static class FailoverAdvice
+{
+    /// <param name="primary">The name of the cluster that was primary when the failover started.</param>
+    /// <param name="secondary">The name of the secondary being promoted.</param>
+    internal static string AfterFailure(FailoverStepKind step, string errorId, FailoverPlan plan, string primary, string secondary) => step switch
+    {
+        FailoverStepKind.Preflight when errorId == "VaultDrSecondaryNotCaughtUp" =>
+            $"Nothing was changed. Wait with Wait-VaultDrReplication -Primary <{primary}> -Secondary <{secondary}>, or add -Force to accept losing unreplicated writes.",
+        FailoverStepKind.Preflight => "Nothing was changed. Fix what the preflight reported, then run the failover again.",
+        FailoverStepKind.Demote => $"Nothing was promoted. Check Get-VaultDrStatus -Connection <{primary}>: if it is still a primary, clients can keep using it.",
+        FailoverStepKind.TokenOnSecondary or FailoverStepKind.Promote =>
+            (plan.Planned ? $"No cluster is primary now ({primary} is demoted). " : string.Empty) +
+            $"Promote {secondary}: $op = <key shares> | New-VaultDrOperationToken -Connection <{secondary}> -Force; $op | Invoke-VaultDrPromote -Connection <{secondary}> -Confirm:$false. " +
+            "Do not promote any other cluster.",
+        FailoverStepKind.Verify =>
+            $"The promote was sent. Watch Get-VaultDrStatus -Connection <{secondary}> until it reports mode primary; do not promote any other cluster meanwhile.",
+        FailoverStepKind.CheckOldPrimary when errorId == "VaultDrTwoPrimaries" =>
+            $"TWO PRIMARIES may be active: demote {primary} now with Invoke-VaultDrDemote -Connection <{primary}> -Confirm:$false.",
+        _ => Reattach(plan, primary, secondary),
+    };
+
+    /// <summary>How to re-attach the old primary as a secondary of the new one, by hand.</summary>
+    internal static string Reattach(FailoverPlan plan, string primary, string secondary) =>
+        $"{secondary} is the primary. Re-attach {primary} when it is reachable" +
+        (plan.Planned ? ": " : $"; it will come back as a primary, so demote it first (Invoke-VaultDrDemote -Connection <{primary}> -Confirm:$false), then: ") +
+        $"$op = <key shares> | New-VaultDrOperationToken -Connection <{primary}>; " +
+        $"New-VaultDrSecondaryToken -Connection <{secondary}> -Id {plan.SecondaryId} | Update-VaultDrPrimary -Connection <{primary}> -DrOperationToken $op.DrOperationToken -Confirm:$false; " +
+        "then delete $op with Revoke-VaultDrOperationToken.";
+
+    /// <summary>Where each cluster ended up, for the failure message.</summary>
+    internal static string Describe(DrStatus? status, string name) =>
+        status is null ? $"{name} does not answer" : $"{name} is {status.Mode}{(status.State is { } state ? $" ({state})" : string.Empty)}";
+}

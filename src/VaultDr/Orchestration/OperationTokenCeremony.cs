@@ -1,0 +1,130 @@
+using System.Security;
+using VaultDr.Client;
+using VaultDr.Tokens;
+
+namespace VaultDr.Orchestration;
+
+/// <summary>
+/// The DR operation token ceremony, shared by New-VaultDrOperationToken and Invoke-VaultDrFailover: start an attempt
+/// (Vault makes the OTP), submit key shares until Vault has enough, decode the token. If the shares run out or a
+/// share is refused, the attempt is cancelled so no half-finished attempt is left.
+/// </summary>
+internal sealed class OperationTokenCeremony
+{
+    private const int ProgressId = 1;
+
+    private readonly IDrEndpoints _cluster;
+    private readonly WorkflowHost _host;
+
+    internal OperationTokenCeremony(IDrEndpoints cluster, WorkflowHost host)
+    {
+        _cluster = cluster;
+        _host = host;
+    }
+
+    private VaultDrConnection Connection => _cluster.Connection;
+
+    /// <param name="shares">Unseal (or recovery) key shares, already checked to be hex or base64.</param>
+    /// <param name="pgpKey">A base64 OpenPGP public key: the token comes back encrypted for it, not decoded.</param>
+    /// <param name="force">Cancel an attempt already in progress instead of refusing.</param>
+    internal async Task<OperationToken> RunAsync(IReadOnlyList<SecureString> shares, string? pgpKey, bool force, CancellationToken cancellationToken)
+    {
+        var current = await _cluster.ReadOperationTokenProgressAsync(cancellationToken).ConfigureAwait(false);
+        if (current.Started)
+        {
+            if (!force)
+            {
+                throw new VaultDrOperationException(
+                    "VaultDrOperationTokenAttemptInProgress",
+                    $"A DR operation token attempt is already in progress on {Connection} ({current.Progress} of {current.Required} key shares given). " +
+                    "Use -Force to cancel it and start over, or Stop-VaultDrOperationToken.");
+            }
+
+            _host.Log.Verbose($"Cancelling the attempt already in progress on {Connection} (-Force).");
+            await _cluster.CancelOperationTokenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var started = await _cluster.StartOperationTokenAsync(pgpKey, null, cancellationToken).ConfigureAwait(false);
+        var otp = started.Otp;
+        if (pgpKey is null && otp is null && started.OtpLength is null or 0)
+        {
+            // Vault before 1.0 makes no OTP of its own: it wants the caller's, 16 random bytes in base64.
+            _host.Log.Verbose($"{Connection} did not make an OTP (Vault before 1.0); starting again with one of VaultDr's own.");
+            await _cluster.CancelOperationTokenAsync(cancellationToken).ConfigureAwait(false);
+            otp = LegacyOtp.Create();
+            started = await _cluster.StartOperationTokenAsync(null, otp, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (started.Nonce is null || (pgpKey is null && otp is null))
+        {
+            await CancelQuietlyAsync(cancellationToken).ConfigureAwait(false);
+            throw new VaultResponseException("Vault started the attempt but did not return its nonce and OTP; the attempt was cancelled.");
+        }
+
+        var progress = await SubmitSharesAsync(shares, started, cancellationToken).ConfigureAwait(false);
+        if (!progress.Complete || progress.EncodedToken is null)
+        {
+            await CancelQuietlyAsync(cancellationToken).ConfigureAwait(false);
+            throw new VaultDrOperationException(
+                "VaultDrNotEnoughKeyShares",
+                $"{shares.Count} key share(s) were given but Vault needs {progress.Required} (progress {progress.Progress} of {progress.Required}). " +
+                "The attempt was cancelled; no token was generated.");
+        }
+
+        return pgpKey is not null
+            ? new OperationToken { EncodedToken = progress.EncodedToken, PgpFingerprint = progress.PgpFingerprint, Address = Connection.Address }
+            : new OperationToken { DrOperationToken = Decode(progress.EncodedToken, otp!), Address = Connection.Address };
+    }
+
+    private async Task<OperationTokenProgress> SubmitSharesAsync(IReadOnlyList<SecureString> shares, OperationTokenProgress started, CancellationToken cancellationToken)
+    {
+        var activity = $"Generating a DR operation token on {Connection.Name}";
+        var progress = started;
+        try
+        {
+            for (var i = 0; i < shares.Count && !progress.Complete; i++)
+            {
+                var required = Math.Max(progress.Required, 1);
+                _host.Progress(new WorkflowProgress(ProgressId, activity, $"Key shares accepted: {progress.Progress} of {required}", Math.Min(100, 100 * progress.Progress / required)));
+                progress = await _cluster.SubmitKeyShareAsync(shares[i], started.Nonce!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (VaultDrException)
+        {
+            await CancelQuietlyAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _host.Progress(new WorkflowProgress(ProgressId, activity, "Done", Completed: true));
+        }
+
+        return progress;
+    }
+
+    private static SecureString Decode(SecureString encoded, SecureString otp)
+    {
+        try
+        {
+            return OperationTokenSecrets.Decode(encoded, otp);
+        }
+        catch (TokenFormatException e)
+        {
+            throw new VaultResponseException($"Vault's encoded token could not be decoded with the attempt's OTP: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Best effort: the caller is already reporting the real failure.</summary>
+    private async Task CancelQuietlyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _cluster.CancelOperationTokenAsync(cancellationToken).ConfigureAwait(false);
+            _host.Log.Verbose($"Cancelled the DR operation token attempt on {Connection}.");
+        }
+        catch (VaultDrException e)
+        {
+            _host.Log.Warning($"Could not cancel the DR operation token attempt on {Connection}: {e.Message} Cancel it with Stop-VaultDrOperationToken.");
+        }
+    }
+}
