@@ -69,15 +69,12 @@ internal sealed class RestSharpTransport : IDisposable
 
         var response = await _rest.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
         var answered = response.StatusCode != 0 && response.ResponseStatus == ResponseStatus.Completed;
-        var responseHeaders = (response.Headers ?? Enumerable.Empty<HeaderParameter>())
-            .Concat(response.ContentHeaders ?? Enumerable.Empty<HeaderParameter>())
-            .Select(h => new KeyValuePair<string, string>(h.Name, h.Value?.ToString() ?? string.Empty))
-            .ToArray();
         return new TransportResponse(
             answered ? (int)response.StatusCode : 0,
             response.StatusDescription,
             response.Content,
-            responseHeaders,
+            response.Headers,
+            response.ContentHeaders,
             response.ResponseStatus == ResponseStatus.TimedOut,
             response.ErrorException);
     }
@@ -109,12 +106,25 @@ internal sealed class RestSharpTransport : IDisposable
 /// </summary>
 internal sealed class TransportResponse
 {
-    internal TransportResponse(int statusCode, string? statusDescription, string? content, IReadOnlyList<KeyValuePair<string, string>> headers, bool timedOut, Exception? error)
+    // RestSharp's own header lists, read only when a header is asked for (a redirect's Location, a Retry-After):
+    // most answers never need one, so none are copied.
+    private readonly IReadOnlyCollection<HeaderParameter>? _headers;
+    private readonly IReadOnlyCollection<HeaderParameter>? _contentHeaders;
+
+    internal TransportResponse(
+        int statusCode,
+        string? statusDescription,
+        string? content,
+        IReadOnlyCollection<HeaderParameter>? headers,
+        IReadOnlyCollection<HeaderParameter>? contentHeaders,
+        bool timedOut,
+        Exception? error)
     {
         StatusCode = statusCode;
         StatusDescription = statusDescription;
         Content = content;
-        Headers = headers;
+        _headers = headers;
+        _contentHeaders = contentHeaders;
         TimedOut = timedOut;
         Error = error;
     }
@@ -125,13 +135,11 @@ internal sealed class TransportResponse
 
     internal string? Content { get; }
 
-    /// <summary>Response and content headers together.</summary>
-    internal IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
-
     internal bool TimedOut { get; }
 
     internal Exception? Error { get; }
 
+    /// <summary>A response or content header's value; null when absent.</summary>
     internal string? Header(string name) =>
-        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        (_headers ?? []).Concat(_contentHeaders ?? []).FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Value?.ToString();
 }

@@ -187,8 +187,8 @@ internal sealed class VaultClient : IDisposable
         JsonElement root;
         try
         {
-            using var document = JsonDocument.Parse(response.Content);
-            root = document.RootElement.Clone();
+            // One parse into memory the element owns (no pooled document to copy out of and return).
+            root = JsonSerializer.Deserialize<JsonElement>(response.Content);
         }
         catch (JsonException e)
         {
@@ -336,7 +336,7 @@ internal sealed class VaultClient : IDisposable
     }
 
     /// <summary>Transport exceptions can quote the request; keep only a redacted message.</summary>
-    private static Exception? Sanitize(Exception? exception, IEnumerable<string> secrets) =>
+    private static IOException? Sanitize(Exception? exception, IEnumerable<string> secrets) =>
         exception is null ? null : new IOException(Redaction.RedactText(exception.Message, secrets));
 
     private static TimeSpan? RetryAfter(TransportResponse response)

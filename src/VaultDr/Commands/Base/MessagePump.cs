@@ -11,18 +11,23 @@ namespace VaultDr.Commands;
 /// Each queued item and the end of the work release the signal once; the pipeline thread drains the queue on every
 /// wake-up. (BlockingCollection did the same but ended its consumer with an internal exception, which cost more
 /// than the HTTP call.) The semaphore is never disposed: the work's continuation may still release it after the
-/// pipeline thread has moved on, and without a wait handle it holds nothing to free.
+/// pipeline thread has moved on, and without a wait handle it holds nothing to free. Both are made on first use: a
+/// single read without -Verbose queues nothing and finishes before it is driven, so it needs neither.
 /// </remarks>
 internal sealed class MessagePump
 {
-    private readonly ConcurrentQueue<Action> _queue = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    private ConcurrentQueue<Action>? _queue;
+    private SemaphoreSlim? _signal;
+
+    private ConcurrentQueue<Action> Queue => LazyInitializer.EnsureInitialized(ref _queue);
+
+    private SemaphoreSlim Signal => LazyInitializer.EnsureInitialized(ref _signal, static () => new SemaphoreSlim(0));
 
     /// <summary>Queues an action for the pipeline thread; it runs the next time the pump drains.</summary>
     internal void Post(Action onPipelineThread)
     {
-        _queue.Enqueue(onPipelineThread);
-        _signal.Release();
+        Queue.Enqueue(onPipelineThread);
+        Signal.Release();
     }
 
     /// <summary>Runs a function on the pipeline thread and lets the work await its result (or its exception).</summary>
@@ -52,14 +57,14 @@ internal sealed class MessagePump
     {
         if (!work.IsCompleted)
         {
-            work.ContinueWith(static (_, signal) => ((SemaphoreSlim)signal!).Release(), _signal, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            work.ContinueWith(static (_, signal) => ((SemaphoreSlim)signal!).Release(), Signal, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         while (true)
         {
             // Seen before draining: whatever the work queued before it finished is in the queue by then.
             var finished = work.IsCompleted;
-            while (_queue.TryDequeue(out var action))
+            while (Volatile.Read(ref _queue) is { } queue && queue.TryDequeue(out var action))
             {
                 action();
             }
@@ -69,7 +74,7 @@ internal sealed class MessagePump
                 return work.GetAwaiter().GetResult();
             }
 
-            _signal.Wait();
+            Signal.Wait();
         }
     }
 }
