@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using VaultDr.HelpBuilder;
 using Xunit;
 
 namespace VaultDr.HelpBuilder.Tests;

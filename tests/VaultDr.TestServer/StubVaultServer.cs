@@ -174,11 +174,11 @@ public sealed class StubVaultServer : IDisposable
     {
         if (string.IsNullOrWhiteSpace(rule.Method) || rule.Method.Any(char.IsWhiteSpace))
         {
-            throw new ArgumentException($"'{rule.Method}' is not an HTTP method.", "method");
+            throw new ArgumentException($"'{rule.Method}' is not an HTTP method.", nameof(rule));
         }
         if (!rule.Path.StartsWith('/') || rule.Path.Contains('?'))
         {
-            throw new ArgumentException($"'{rule.Path}' is not a path: it must start with '/' and carry no query.", "path");
+            throw new ArgumentException($"'{rule.Path}' is not a path: it must start with '/' and carry no query.", nameof(rule));
         }
         lock (_rules)
         {

@@ -34,9 +34,11 @@ internal sealed class CommandHelp
 /// <summary>One parameter set's syntax line; <see cref="SetName"/> is __AllParameterSets for a cmdlet with one set.</summary>
 internal sealed record SyntaxHelp(string SetName, bool IsDefault, string Text)
 {
+    private static readonly char[] TokenSeparators = [' ', '[', ']', '\n', '\r'];
+
     /// <summary>The parameter names in the order the syntax line shows them.</summary>
     public IReadOnlyList<string> ParameterNames =>
-        Text.Split(new[] { ' ', '[', ']', '\n', '\r' }, StringSplitOptions.RemoveEmptyEntries)
+        Text.Split(TokenSeparators, StringSplitOptions.RemoveEmptyEntries)
             .Where(token => token.Length > 1 && token[0] == '-' && char.IsLetter(token[1]))
             .Select(token => token[1..])
             .Distinct(StringComparer.OrdinalIgnoreCase)

@@ -185,6 +185,6 @@ internal static class CommandHelpReader
         }
     }
 
-    private static IEnumerable<string> List(string value) =>
+    private static string[] List(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -13,7 +13,10 @@ internal static class CertificateTrust
     {
         if (connection.SkipCertificateCheck)
         {
+            // The user asked for it (-SkipCertificateCheck or VAULT_SKIP_VERIFY), and every cmdlet warns once per connection.
+#pragma warning disable CA5359
             return static (_, _, _, _) => true;
+#pragma warning restore CA5359
         }
 
         var roots = connection.TrustedRoots;

@@ -23,13 +23,13 @@ public sealed class DependencyLoader : IModuleAssemblyInitializer, IModuleAssemb
     private static readonly Lazy<VaultDrLoadContext> Context = new(() => new VaultDrLoadContext(DependencyFolder));
 
     // Each runspace that imports VaultDr counts once; the handler goes when the last one removes it.
-    private static int _imports;
+    private static int ImportCount;
 
     public void OnImport()
     {
         lock (Gate)
         {
-            if (_imports++ == 0)
+            if (ImportCount++ == 0)
             {
                 AssemblyLoadContext.Default.Resolving += Resolve;
             }
@@ -40,7 +40,7 @@ public sealed class DependencyLoader : IModuleAssemblyInitializer, IModuleAssemb
     {
         lock (Gate)
         {
-            if (_imports > 0 && --_imports == 0)
+            if (ImportCount > 0 && --ImportCount == 0)
             {
                 AssemblyLoadContext.Default.Resolving -= Resolve;
             }

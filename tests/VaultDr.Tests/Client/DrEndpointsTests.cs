@@ -1,4 +1,3 @@
-using System.Security;
 using VaultDr.Client;
 using VaultDr.TestServer;
 using Xunit;

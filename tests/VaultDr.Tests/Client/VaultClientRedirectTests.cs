@@ -1,4 +1,3 @@
-using VaultDr.Client;
 using VaultDr.TestServer;
 using Xunit;
 using static VaultDr.Tests.Client.ClientTestKit;

@@ -55,7 +55,7 @@ public sealed class ReplicationHealthRulesTests
         Assert.Equal(12, health.WalLag);
         Assert.False(health.MerkleMatch);
         Assert.Contains(health.FailedChecks, c => c.Contains("12 WAL(s) behind") && c.Contains("last_remote_wal 238 < last_wal 250"));
-        Assert.Contains(health.FailedChecks, c => c.StartsWith("Merkle roots differ"));
+        Assert.Contains(health.FailedChecks, c => c.StartsWith("Merkle roots differ", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -41,12 +41,9 @@ internal sealed class StreamPreferences
 
     private bool Silenced(string parameter, string preferenceVariable)
     {
-        object? value = null;
-        if (_cmdlet.MyInvocation?.BoundParameters is not { } bound || !bound.TryGetValue(parameter, out value))
-        {
-            TryReadPreference(preferenceVariable, out value);
-        }
-
+        var value = _cmdlet.MyInvocation?.BoundParameters is { } bound && bound.TryGetValue(parameter, out var given)
+            ? given
+            : TryReadPreference(preferenceVariable, out var preference) ? preference : null;
         return (value is PSObject wrapped ? wrapped.BaseObject : value) is ActionPreference.SilentlyContinue or ActionPreference.Ignore;
     }
 

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 

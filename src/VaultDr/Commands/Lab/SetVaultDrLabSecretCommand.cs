@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
-using VaultDr.Client;
 
 namespace VaultDr.Commands;
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VaultDr.Client;
 using VaultDr.LabControl;
 
 namespace VaultDr.Commands;
