@@ -9,7 +9,8 @@ namespace VaultDr.Lab;
 /// GET /lab; POST /lab/clusters/{name}/stop|start|seal|unseal|latency|standby (DELETE .../standby);
 /// GET|POST|DELETE /lab/partitions; GET|POST|DELETE /lab/faults (DELETE /lab/faults/{id});
 /// GET|DELETE /lab/requests[?cluster=]; POST /lab/shutdown.
-/// Errors: <c>{"error":"..."}</c> with 400 (bad body), 404 (unknown cluster or path), 405 (wrong method).
+/// Errors in Vault's shape, <c>{"errors":["..."]}</c> (one text), with 400 (bad body), 404 (unknown cluster, fault or
+/// path) and 405 (wrong method, with an Allow header).
 /// </summary>
 internal sealed class LabControlApi : IAsyncDisposable
 {
