@@ -1,7 +1,7 @@
 namespace VaultDr.Lab;
 
 /// <summary>
-/// What the hosting needs from one emulated cluster. The real cluster (Cluster/LabCluster) has exactly these
+/// What the hosting needs from one emulated cluster. The real cluster (Cluster/EmulatedCluster) has exactly these
 /// members (<see cref="ClusterFactory"/> builds it).
 /// </summary>
 public interface ILabClusterNode

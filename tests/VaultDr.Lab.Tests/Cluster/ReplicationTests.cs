@@ -597,11 +597,11 @@ public sealed class ReplicationTests : IDisposable
         await EnablePrimary(_lab.A);
         await Activate(_lab.A, _lab.B, "dr-b");
         await Activate(_lab.A, _lab.C, "dr-c");
-        const string policy = """
+        const string Policy = """
             path "sys/replication/dr/secondary/promote" { capabilities = [ "update" ] }
             path "sys/replication/dr/secondary/update-primary" { capabilities = [ "update" ] }
             """;
-        Assert.Equal(204, (await Root(_lab.A, "PUT", "/v1/sys/policies/acl/dr-secondary-promotion", new { policy })).Status);
+        Assert.Equal(204, (await Root(_lab.A, "PUT", "/v1/sys/policies/acl/dr-secondary-promotion", new { policy = Policy })).Status);
         Assert.Equal(204, (await Root(_lab.A, "POST", "/v1/auth/token/roles/failover-handler", new { allowed_policies = "dr-secondary-promotion", orphan = true, renewable = false, token_type = "batch" })).Status);
         var created = await Root(_lab.A, "POST", "/v1/auth/token/create/failover-handler", new { ttl = "8h" });
         Assert.Equal(200, created.Status);
@@ -682,8 +682,8 @@ public sealed class ReplicationTests : IDisposable
     {
         var options = new LabOptions { StateStepDelay = TimeSpan.FromMilliseconds(5), CatchUpDelay = TimeSpan.FromMilliseconds(5), HeartbeatInterval = TimeSpan.FromMilliseconds(5) };
         var transport = new InMemoryTransport();
-        using var a = new LabCluster("p", options, transport, TimeProvider.System) { ApiAddress = new Uri("https://10.0.0.1:8200"), ClusterAddress = new Uri("https://10.0.0.1:8201") };
-        using var b = new LabCluster("s", options, transport, TimeProvider.System) { ApiAddress = new Uri("https://10.0.0.2:8200"), ClusterAddress = new Uri("https://10.0.0.2:8201") };
+        using var a = new EmulatedCluster("p", options, transport, TimeProvider.System) { ApiAddress = new Uri("https://10.0.0.1:8200"), ClusterAddress = new Uri("https://10.0.0.1:8201") };
+        using var b = new EmulatedCluster("s", options, transport, TimeProvider.System) { ApiAddress = new Uri("https://10.0.0.2:8200"), ClusterAddress = new Uri("https://10.0.0.2:8201") };
         transport.Register(a);
         transport.Register(b);
         b.StartBackground();
@@ -700,7 +700,7 @@ public sealed class ReplicationTests : IDisposable
         Assert.Equal(a.Describe().MerkleRoot, b.Describe().MerkleRoot);
     }
 
-    private static async Task AssertCaughtUp(LabCluster primary, LabCluster secondary, string id)
+    private static async Task AssertCaughtUp(EmulatedCluster primary, EmulatedCluster secondary, string id)
     {
         var p = await DrStatus(primary);
         var s = await DrStatus(secondary);
