@@ -176,6 +176,26 @@ internal sealed class LabHarness : IDisposable
 
     private string? TokenFor(EmulatedCluster cluster) => Options.VaultVersion.StartsWith('2') ? cluster.RootToken : null;
 
+    /// <summary>The facts file's "healthy and caught up": stream-wals, same WAL, merkle root and cluster id, connected both ways.</summary>
+    public static async Task AssertCaughtUp(EmulatedCluster primary, EmulatedCluster secondary, string id)
+    {
+        var p = await DrStatus(primary);
+        var s = await DrStatus(secondary);
+        Assert.Equal("stream-wals", s.GetProperty("state").GetString());
+        Assert.Equal(p.GetProperty("last_wal").GetInt64(), s.GetProperty("last_remote_wal").GetInt64());
+        Assert.True(s.GetProperty("last_remote_wal").GetInt64() > 0);
+        Assert.Equal(p.GetProperty("merkle_root").GetString(), s.GetProperty("merkle_root").GetString());
+        Assert.Equal(p.GetProperty("cluster_id").GetString(), s.GetProperty("cluster_id").GetString());
+        var link = s.GetProperty("primaries")[0];
+        Assert.Equal("connected", link.GetProperty("connection_status").GetString());
+        Assert.Matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)$", link.GetProperty("last_heartbeat").GetString());
+        var entry = p.GetProperty("secondaries").EnumerateArray().Single(e => e.GetProperty("node_id").GetString() == id);
+        Assert.Equal("connected", entry.GetProperty("connection_status").GetString());
+        Assert.Equal(secondary.ApiAddress.ToString().TrimEnd('/'), entry.GetProperty("api_address").GetString());
+        Assert.Equal(secondary.ClusterAddress.ToString().TrimEnd('/'), entry.GetProperty("cluster_address").GetString());
+        Assert.Contains(id, p.GetProperty("known_secondaries").EnumerateArray().Select(e => e.GetString()));
+    }
+
     /// <summary>Vault's DecodeToken, written here independently: unpadded base64, XOR with the OTP's ASCII.</summary>
     public static string DecodeModern(string encoded, string otp)
     {
