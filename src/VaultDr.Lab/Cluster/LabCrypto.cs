@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -218,6 +219,7 @@ internal static class LabCrypto
         return list.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
     }
 
+    [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "Vault's merkle root format (40 hex characters), not a security measure.")]
     public static string Sha1Hex(string text) => Hex(SHA1.HashData(Encoding.UTF8.GetBytes(text)));
 }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace VaultDr.Lab;
 
 // The contract between the lab's HTTP hosting (Hosting/) and its emulated clusters (Cluster/).
-// Hosting owns sockets, TLS, faults and the control API; a LabCluster owns Vault's behaviour.
+// Hosting owns sockets, TLS, faults and the control API; an EmulatedCluster owns Vault's behaviour.
 
 /// <summary>One HTTP request as a cluster sees it (after the host applied faults, latency and partitions).</summary>
 public sealed record LabRequest(

@@ -4,5 +4,5 @@ namespace VaultDr.Lab;
 public static class ClusterFactory
 {
     public static ILabClusterNode Create(string name, LabOptions options, IPeerTransport transport) =>
-        new LabCluster(name, options, transport, TimeProvider.System);
+        new EmulatedCluster(name, options, transport, TimeProvider.System);
 }

@@ -1,6 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace VaultDr.Lab;
 
@@ -11,17 +9,17 @@ namespace VaultDr.Lab;
 /// </summary>
 internal sealed class ClusterServer : IAsyncDisposable
 {
-    private readonly LabHost lab;
-    private readonly X509Certificate2? certificate;
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private WebApplication? app;
-    private StandbyFront? standby;
-    private volatile int latencyMs;
+    private readonly LabHost _lab;
+    private readonly X509Certificate2? _certificate;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private WebApplication? _app;
+    private StandbyFront? _standby;
+    private volatile int _latencyMs;
 
     public ClusterServer(LabHost lab, ILabClusterNode node, X509Certificate2? certificate)
     {
-        this.lab = lab;
-        this.certificate = certificate;
+        _lab = lab;
+        _certificate = certificate;
         Node = node;
     }
 
@@ -29,100 +27,100 @@ internal sealed class ClusterServer : IAsyncDisposable
 
     public string Name => Node.Name;
 
-    public string Scheme => certificate is null ? "http" : "https";
+    public string Scheme => _certificate is null ? "http" : "https";
 
     public int ApiPort { get; private set; }
 
     public int ClusterPort { get; private set; }
 
-    public bool Listening => Volatile.Read(ref app) is not null;
+    public bool Listening => Volatile.Read(ref _app) is not null;
 
     public int LatencyMs
     {
-        get => latencyMs;
-        set => latencyMs = value;
+        get => _latencyMs;
+        set => _latencyMs = value;
     }
 
-    public StandbyFront? Standby => Volatile.Read(ref standby);
+    public StandbyFront? Standby => Volatile.Read(ref _standby);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (app is not null)
+            if (_app is not null)
             {
                 return;
             }
 
-            var (started, ports) = await LabKestrel.StartAsync([ApiPort, ClusterPort], certificate, HandleAsync, cancellationToken).ConfigureAwait(false);
+            var (started, ports) = await LabKestrel.StartAsync([ApiPort, ClusterPort], _certificate, HandleAsync, cancellationToken).ConfigureAwait(false);
             (ApiPort, ClusterPort) = (ports[0], ports[1]);
             Node.ApiAddress = new Uri($"{Scheme}://127.0.0.1:{ApiPort}/");
             Node.ClusterAddress = new Uri($"{Scheme}://127.0.0.1:{ClusterPort}/");
-            Volatile.Write(ref app, started);
+            Volatile.Write(ref _app, started);
             Node.Running = true;
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     public async Task StopAsync()
     {
-        await gate.WaitAsync().ConfigureAwait(false);
+        await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (app is null)
+            if (_app is null)
             {
                 return;
             }
 
             Node.Running = false;
-            var stopping = app;
-            Volatile.Write(ref app, null);
+            var stopping = _app;
+            Volatile.Write(ref _app, null);
             await LabKestrel.StopAsync(stopping).ConfigureAwait(false);
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     /// <summary>Opens the standby front (once; later calls return the same one).</summary>
     public async Task<StandbyFront> OpenStandbyAsync(CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (standby is null)
+            if (_standby is null)
             {
-                var front = await StandbyFront.StartAsync(lab, this, certificate, cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref standby, front);
+                var front = await StandbyFront.StartAsync(_lab, this, _certificate, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _standby, front);
             }
 
-            return standby!;
+            return _standby!;
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     public async Task CloseStandbyAsync()
     {
-        await gate.WaitAsync().ConfigureAwait(false);
+        await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (standby is not null)
+            if (_standby is not null)
             {
-                await standby.DisposeAsync().ConfigureAwait(false);
-                Volatile.Write(ref standby, null);
+                await _standby.DisposeAsync().ConfigureAwait(false);
+                Volatile.Write(ref _standby, null);
             }
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
@@ -133,14 +131,14 @@ internal sealed class ClusterServer : IAsyncDisposable
         await CloseStandbyAsync().ConfigureAwait(false);
         await StopAsync().ConfigureAwait(false);
         Node.Dispose();
-        certificate?.Dispose();
+        _certificate?.Dispose();
     }
 
     private Task HandleAsync(HttpContext context)
     {
         // Second line of defence for partitions: the sender's transport should not even have sent this.
         var from = context.Request.Headers["X-Lab-From"].ToString();
-        if (from.Length > 0 && lab.Partitions.AreSplit(from, Name))
+        if (from.Length > 0 && _lab.Partitions.AreSplit(from, Name))
         {
             context.Abort();
             return Task.CompletedTask;
@@ -176,7 +174,7 @@ internal sealed class ClusterServer : IAsyncDisposable
         // Each request is logged before its answer (or the drop) leaves, so a client that has seen the answer already finds it in the log.
         void Log(int answered)
         {
-            lab.Requests.Add(new LabRequestLogEntry(Name, method, path, query, answered, DateTimeOffset.UtcNow, faulted, "api"));
+            _lab.Requests.Add(new LabRequestLogEntry(Name, method, path, query, answered, DateTimeOffset.UtcNow, faulted, "api"));
             logged = true;
         }
 
@@ -188,7 +186,7 @@ internal sealed class ClusterServer : IAsyncDisposable
                 await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
             }
 
-            if (lab.Faults.Take(Name, method, path) is { } fault)
+            if (_lab.Faults.Take(Name, method, path) is { } fault)
             {
                 faulted = true;
                 switch (fault.Kind)
@@ -272,11 +270,11 @@ internal sealed class ClusterServer : IAsyncDisposable
 /// </summary>
 internal sealed class StandbyFront : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private StandbyFront(WebApplication app, int port, string scheme)
     {
-        this.app = app;
+        _app = app;
         Port = port;
         Address = new Uri($"{scheme}://127.0.0.1:{port}/");
     }
@@ -303,5 +301,5 @@ internal sealed class StandbyFront : IAsyncDisposable
         return new StandbyFront(app, ports[0], cluster.Scheme);
     }
 
-    public ValueTask DisposeAsync() => new(LabKestrel.StopAsync(app));
+    public ValueTask DisposeAsync() => new(LabKestrel.StopAsync(_app));
 }

@@ -8,12 +8,12 @@ namespace VaultDr.Lab;
 /// <summary>The lab's in-memory CA ("VaultDr Lab CA", ECDSA P-256) and the server certificates it signs.</summary>
 public sealed class LabCertificates : IDisposable
 {
-    private readonly ECDsa caKey;
+    private readonly ECDsa _caKey;
 
     private LabCertificates(X509Certificate2 ca, ECDsa caKey)
     {
         Ca = ca;
-        this.caKey = caKey;
+        _caKey = caKey;
     }
 
     /// <summary>The CA certificate (public part only).</summary>
@@ -55,7 +55,7 @@ public sealed class LabCertificates : IDisposable
         var now = DateTimeOffset.UtcNow;
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var issued = request.Create(Ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now.AddDays(-1), now.AddYears(1), serial);
+        using var issued = request.Create(Ca.SubjectName, X509SignatureGenerator.CreateForECDsa(_caKey), now.AddDays(-1), now.AddYears(1), serial);
         using var withKey = issued.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
@@ -78,7 +78,7 @@ public sealed class LabCertificates : IDisposable
 
     public void Dispose()
     {
-        caKey.Dispose();
+        _caKey.Dispose();
         Ca.Dispose();
     }
 }

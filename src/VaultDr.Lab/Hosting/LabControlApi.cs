@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace VaultDr.Lab;
 
@@ -10,16 +8,17 @@ namespace VaultDr.Lab;
 /// GET /lab; POST /lab/clusters/{name}/stop|start|seal|unseal|latency|standby (DELETE .../standby);
 /// GET|POST|DELETE /lab/partitions; GET|POST|DELETE /lab/faults (DELETE /lab/faults/{id});
 /// GET|DELETE /lab/requests[?cluster=]; POST /lab/shutdown.
-/// Errors: <c>{"error":"..."}</c> with 400 (bad body), 404 (unknown cluster or path), 405 (wrong method).
+/// Errors in Vault's shape, <c>{"errors":["..."]}</c> (one text), with 400 (bad body), 404 (unknown cluster, fault or
+/// path) and 405 (wrong method, with an Allow header).
 /// </summary>
 internal sealed class LabControlApi : IAsyncDisposable
 {
     private const int MaxDelayMs = 600_000;
 
-    private readonly LabHost lab;
-    private WebApplication? app;
+    private readonly LabHost _lab;
+    private WebApplication? _app;
 
-    private LabControlApi(LabHost lab) => this.lab = lab;
+    private LabControlApi(LabHost lab) => _lab = lab;
 
     public Uri Address { get; private set; } = new("http://127.0.0.1:0/");
 
@@ -27,16 +26,16 @@ internal sealed class LabControlApi : IAsyncDisposable
     {
         var control = new LabControlApi(lab);
         var (app, ports) = await LabKestrel.StartAsync([0], null, control.HandleAsync, cancellationToken).ConfigureAwait(false);
-        control.app = app;
+        control._app = app;
         control.Address = new Uri($"http://127.0.0.1:{ports[0]}/");
         return control;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        if (_app is not null)
         {
-            await LabKestrel.StopAsync(app).ConfigureAwait(false);
+            await LabKestrel.StopAsync(_app).ConfigureAwait(false);
         }
     }
 
@@ -53,7 +52,7 @@ internal sealed class LabControlApi : IAsyncDisposable
                 case ["lab"]:
                     if (await AllowAsync(context, "GET").ConfigureAwait(false))
                     {
-                        await LabHttp.WriteJsonAsync(response, 200, lab.Describe()).ConfigureAwait(false);
+                        await LabHttp.WriteJsonAsync(response, 200, _lab.Describe()).ConfigureAwait(false);
                     }
 
                     break;
@@ -73,7 +72,7 @@ internal sealed class LabControlApi : IAsyncDisposable
                 case ["lab", "faults", var id]:
                     if (await AllowAsync(context, "DELETE").ConfigureAwait(false))
                     {
-                        var removed = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && lab.Faults.Remove(number);
+                        var removed = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && _lab.Faults.Remove(number);
                         await (removed
                             ? LabHttp.WriteJsonAsync(response, 200, new { removed = number })
                             : LabHttp.WriteErrorAsync(response, 404, $"No fault with id '{id}'.")).ConfigureAwait(false);
@@ -93,7 +92,7 @@ internal sealed class LabControlApi : IAsyncDisposable
                         await request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
                         await LabHttp.WriteJsonAsync(response, 200, new { stopping = true }).ConfigureAwait(false);
                         await response.CompleteAsync().ConfigureAwait(false);
-                        lab.RequestShutdown();
+                        _lab.RequestShutdown();
                     }
 
                     break;
@@ -112,7 +111,7 @@ internal sealed class LabControlApi : IAsyncDisposable
     private async Task ClusterActionAsync(HttpContext context, string name, string action)
     {
         var response = context.Response;
-        if (!lab.HasCluster(name))
+        if (!_lab.HasCluster(name))
         {
             await LabHttp.WriteErrorAsync(response, 404, $"No cluster named '{name}' in this lab.").ConfigureAwait(false);
             return;
@@ -138,34 +137,34 @@ internal sealed class LabControlApi : IAsyncDisposable
         switch (action)
         {
             case "stop":
-                await lab.StopClusterAsync(name).ConfigureAwait(false);
+                await _lab.StopClusterAsync(name).ConfigureAwait(false);
                 break;
             case "start":
-                await lab.StartClusterAsync(name, context.RequestAborted).ConfigureAwait(false);
+                await _lab.StartClusterAsync(name, context.RequestAborted).ConfigureAwait(false);
                 break;
             case "seal":
-                lab.GetCluster(name).Seal();
+                _lab.GetCluster(name).Seal();
                 break;
             case "unseal":
-                lab.GetCluster(name).Unseal();
+                _lab.GetCluster(name).Unseal();
                 break;
             case "latency":
                 var body = await ReadObjectAsync(context, required: true).ConfigureAwait(false);
-                lab.SetLatency(name, Int(body, "ms", 0, MaxDelayMs) ?? throw new BadRequestException("'ms' is required."));
+                _lab.SetLatency(name, Int(body, "ms", 0, MaxDelayMs) ?? throw new BadRequestException("'ms' is required."));
                 break;
             case "standby":
                 if (context.Request.Method == "DELETE")
                 {
-                    await lab.CloseStandbyAsync(name).ConfigureAwait(false);
+                    await _lab.CloseStandbyAsync(name).ConfigureAwait(false);
                     break;
                 }
 
-                var address = await lab.OpenStandbyAsync(name, context.RequestAborted).ConfigureAwait(false);
+                var address = await _lab.OpenStandbyAsync(name, context.RequestAborted).ConfigureAwait(false);
                 await LabHttp.WriteJsonAsync(response, 200, new { address = address.ToString() }).ConfigureAwait(false);
                 return;
         }
 
-        await LabHttp.WriteJsonAsync(response, 200, lab.DescribeCluster(name)).ConfigureAwait(false);
+        await LabHttp.WriteJsonAsync(response, 200, _lab.DescribeCluster(name)).ConfigureAwait(false);
     }
 
     private async Task PartitionsAsync(HttpContext context)
@@ -185,20 +184,20 @@ internal sealed class LabControlApi : IAsyncDisposable
                 throw new BadRequestException("A cluster cannot be partitioned from itself.");
             }
 
-            foreach (var name in new[] { a, b }.Where(n => !lab.HasCluster(n)))
+            foreach (var name in new[] { a, b }.Where(n => !_lab.HasCluster(n)))
             {
                 await LabHttp.WriteErrorAsync(context.Response, 404, $"No cluster named '{name}' in this lab.").ConfigureAwait(false);
                 return;
             }
 
-            lab.Partitions.Add(a, b);
+            _lab.Partitions.Add(a, b);
         }
         else if (context.Request.Method == "DELETE")
         {
-            lab.Partitions.HealAll();
+            _lab.Partitions.HealAll();
         }
 
-        await LabHttp.WriteJsonAsync(context.Response, 200, new { partitions = lab.Partitions.Snapshot() }).ConfigureAwait(false);
+        await LabHttp.WriteJsonAsync(context.Response, 200, new { partitions = _lab.Partitions.Snapshot() }).ConfigureAwait(false);
     }
 
     private async Task FaultsAsync(HttpContext context)
@@ -212,17 +211,17 @@ internal sealed class LabControlApi : IAsyncDisposable
         switch (context.Request.Method)
         {
             case "GET":
-                await LabHttp.WriteJsonAsync(response, 200, lab.Faults.Snapshot()).ConfigureAwait(false);
+                await LabHttp.WriteJsonAsync(response, 200, _lab.Faults.Snapshot()).ConfigureAwait(false);
                 return;
             case "DELETE":
-                lab.Faults.Clear();
+                _lab.Faults.Clear();
                 await LabHttp.WriteJsonAsync(response, 200, new { cleared = true }).ConfigureAwait(false);
                 return;
         }
 
         var body = await ReadObjectAsync(context, required: true).ConfigureAwait(false);
         var cluster = String(body, "cluster") ?? throw new BadRequestException("'cluster' is required (a cluster name or \"*\").");
-        if (cluster != "*" && !lab.HasCluster(cluster))
+        if (cluster != "*" && !_lab.HasCluster(cluster))
         {
             await LabHttp.WriteErrorAsync(response, 404, $"No cluster named '{cluster}' in this lab.").ConfigureAwait(false);
             return;
@@ -270,7 +269,7 @@ internal sealed class LabControlApi : IAsyncDisposable
             delayMs ?? 0,
             Int(body, "count", 1, int.MaxValue),
             kind == LabFaultKinds.Redirect ? location : null);
-        await LabHttp.WriteJsonAsync(response, 200, new { id = lab.Faults.Add(rule) }).ConfigureAwait(false);
+        await LabHttp.WriteJsonAsync(response, 200, new { id = _lab.Faults.Add(rule) }).ConfigureAwait(false);
     }
 
     private async Task RequestsAsync(HttpContext context)
@@ -282,13 +281,13 @@ internal sealed class LabControlApi : IAsyncDisposable
 
         if (context.Request.Method == "DELETE")
         {
-            lab.Requests.Clear();
+            _lab.Requests.Clear();
             await LabHttp.WriteJsonAsync(context.Response, 200, new { cleared = true }).ConfigureAwait(false);
             return;
         }
 
         var cluster = context.Request.Query["cluster"].ToString();
-        await LabHttp.WriteJsonAsync(context.Response, 200, lab.Requests.Snapshot(cluster.Length > 0 ? cluster : null)).ConfigureAwait(false);
+        await LabHttp.WriteJsonAsync(context.Response, 200, _lab.Requests.Snapshot(cluster.Length > 0 ? cluster : null)).ConfigureAwait(false);
     }
 
     /// <summary>True when the method is one of <paramref name="methods"/>; otherwise answers 405 and returns false.</summary>

@@ -51,58 +51,58 @@ public sealed record LabFaultEntry(int Id, LabFaultRule Rule, int? Remaining);
 /// <summary>The injected faults of a lab. The first matching rule with uses left applies.</summary>
 public sealed class LabFaults
 {
-    private readonly object gate = new();
-    private readonly List<LabFaultEntry> rules = [];
-    private int nextId;
+    private readonly object _gate = new();
+    private readonly List<LabFaultEntry> _rules = [];
+    private int _nextId;
 
     public int Add(LabFaultRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        lock (gate)
+        lock (_gate)
         {
-            var id = ++nextId;
-            rules.Add(new LabFaultEntry(id, rule, rule.Count));
+            var id = ++_nextId;
+            _rules.Add(new LabFaultEntry(id, rule, rule.Count));
             return id;
         }
     }
 
     public void Clear()
     {
-        lock (gate)
+        lock (_gate)
         {
-            rules.Clear();
+            _rules.Clear();
         }
     }
 
     public bool Remove(int id)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return rules.RemoveAll(r => r.Id == id) > 0;
+            return _rules.RemoveAll(r => r.Id == id) > 0;
         }
     }
 
     public IReadOnlyList<LabFaultEntry> Snapshot()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return rules.ToArray();
+            return _rules.ToArray();
         }
     }
 
     /// <summary>Finds the rule for this request and uses it up once; null when none applies.</summary>
     public LabFaultRule? Take(string cluster, string method, string path)
     {
-        lock (gate)
+        lock (_gate)
         {
-            for (var i = 0; i < rules.Count; i++)
+            for (var i = 0; i < _rules.Count; i++)
             {
-                var entry = rules[i];
+                var entry = _rules[i];
                 if (entry.Remaining is not 0 && entry.Rule.Matches(cluster, method, path))
                 {
                     if (entry.Remaining is int remaining)
                     {
-                        rules[i] = entry with { Remaining = remaining - 1 };
+                        _rules[i] = entry with { Remaining = remaining - 1 };
                     }
 
                     return entry.Rule;

@@ -9,29 +9,29 @@ namespace VaultDr.Lab;
 /// </summary>
 public sealed class LabHost : IAsyncDisposable
 {
-    private readonly List<ClusterServer> servers = [];
-    private readonly CancellationTokenSource shutdown = new();
-    private LabCertificates? certificates;
-    private LabPeerTransport? transport;
-    private LabControlApi? control;
-    private int disposed;
+    private readonly List<ClusterServer> _servers = [];
+    private readonly CancellationTokenSource _shutdown = new();
+    private LabCertificates? _certificates;
+    private LabPeerTransport? _transport;
+    private LabControlApi? _control;
+    private int _disposed;
 
     private LabHost(LabOptions options) => Options = options;
 
     public LabOptions Options { get; }
 
     /// <summary>The control API, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
-    public Uri ControlAddress => control?.Address ?? throw new InvalidOperationException("The lab is not started.");
+    public Uri ControlAddress => _control?.Address ?? throw new InvalidOperationException("The lab is not started.");
 
     /// <summary>Where the CA certificate (PEM) was written; null without TLS.</summary>
     public string? CaCertificateFile { get; private set; }
 
     /// <summary>The CA certificate (PEM); null without TLS.</summary>
-    public string? CaCertificatePem => certificates?.CaPem;
+    public string? CaCertificatePem => _certificates?.CaPem;
 
-    public IReadOnlyList<ILabClusterNode> Clusters => servers.Select(s => s.Node).ToArray();
+    public IReadOnlyList<ILabClusterNode> Clusters => _servers.Select(s => s.Node).ToArray();
 
-    public IPeerTransport Transport => transport ?? throw new InvalidOperationException("The lab is not started.");
+    public IPeerTransport Transport => _transport ?? throw new InvalidOperationException("The lab is not started.");
 
     public LabFaults Faults { get; } = new();
 
@@ -40,7 +40,7 @@ public sealed class LabHost : IAsyncDisposable
     public LabRequestLog Requests { get; } = new();
 
     /// <summary>Cancelled when POST /lab/shutdown (or <see cref="RequestShutdown"/>) asks the lab to end.</summary>
-    public CancellationToken ShutdownRequested => shutdown.Token;
+    public CancellationToken ShutdownRequested => _shutdown.Token;
 
     /// <summary>
     /// Builds clusters vault-1..vault-N with <paramref name="factory"/>, starts their listeners (in parallel) and the
@@ -56,23 +56,23 @@ public sealed class LabHost : IAsyncDisposable
         {
             if (options.Tls)
             {
-                host.certificates = LabCertificates.CreateAuthority();
+                host._certificates = LabCertificates.CreateAuthority();
                 var file = Path.GetFullPath(caOut ?? Path.Combine(Path.GetTempPath(), $"vaultdr-lab-ca-{Environment.ProcessId}.pem"));
-                await File.WriteAllTextAsync(file, host.certificates.CaPem, cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(file, host._certificates.CaPem, cancellationToken).ConfigureAwait(false);
                 host.CaCertificateFile = file;
             }
 
-            host.transport = new LabPeerTransport(host, host.certificates?.Ca);
+            host._transport = new LabPeerTransport(host, host._certificates?.Ca);
             for (var i = 1; i <= options.ClusterCount; i++)
             {
                 var name = $"vault-{i}";
-                var node = factory(name, options, host.transport);
-                host.servers.Add(new ClusterServer(host, node, host.certificates?.CreateServerCertificate(name)));
+                var node = factory(name, options, host._transport);
+                host._servers.Add(new ClusterServer(host, node, host._certificates?.CreateServerCertificate(name)));
             }
 
-            await Task.WhenAll(host.servers.Select(s => s.StartAsync(cancellationToken))).ConfigureAwait(false);
-            host.control = await LabControlApi.StartAsync(host, cancellationToken).ConfigureAwait(false);
-            foreach (var server in host.servers)
+            await Task.WhenAll(host._servers.Select(s => s.StartAsync(cancellationToken))).ConfigureAwait(false);
+            host._control = await LabControlApi.StartAsync(host, cancellationToken).ConfigureAwait(false);
+            foreach (var server in host._servers)
             {
                 server.Node.StartBackground();
             }
@@ -88,7 +88,7 @@ public sealed class LabHost : IAsyncDisposable
 
     public ILabClusterNode GetCluster(string name) => Server(name).Node;
 
-    public bool HasCluster(string name) => servers.Any(s => s.Name == name);
+    public bool HasCluster(string name) => _servers.Any(s => s.Name == name);
 
     /// <summary>Closes the cluster's listeners (connections refused) and sets Running=false; its state is kept.</summary>
     public Task StopClusterAsync(string name) => Server(name).StopAsync();
@@ -115,15 +115,15 @@ public sealed class LabHost : IAsyncDisposable
 
     public Uri? GetStandbyAddress(string name) => Server(name).Standby?.Address;
 
-    public void RequestShutdown() => shutdown.Cancel();
+    public void RequestShutdown() => _shutdown.Cancel();
 
     /// <summary>The GET /lab document.</summary>
     public JsonObject Describe() => new()
     {
         ["pid"] = Environment.ProcessId,
-        ["control"] = control?.Address.ToString(),
+        ["control"] = _control?.Address.ToString(),
         ["caCertificateFile"] = CaCertificateFile,
-        ["clusters"] = new JsonArray(servers.Select(s => (JsonNode)DescribeCluster(s.Name)).ToArray()),
+        ["clusters"] = new JsonArray(_servers.Select(s => (JsonNode)DescribeCluster(s.Name)).ToArray()),
         ["partitions"] = new JsonArray(Partitions.Snapshot().Select(p => (JsonNode)new JsonArray(p[0], p[1])).ToArray()),
     };
 
@@ -146,23 +146,23 @@ public sealed class LabHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        if (control is not null)
+        if (_control is not null)
         {
-            await control.DisposeAsync().ConfigureAwait(false);
+            await _control.DisposeAsync().ConfigureAwait(false);
         }
 
-        await Task.WhenAll(servers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
-        transport?.Dispose();
-        certificates?.Dispose();
+        await Task.WhenAll(_servers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        _transport?.Dispose();
+        _certificates?.Dispose();
     }
 
-    internal ClusterServer? FindServerByPort(int port) => servers.FirstOrDefault(s => s.OwnsPort(port));
+    internal ClusterServer? FindServerByPort(int port) => _servers.FirstOrDefault(s => s.OwnsPort(port));
 
     private ClusterServer Server(string name) =>
-        servers.FirstOrDefault(s => s.Name == name) ?? throw new KeyNotFoundException($"No cluster named '{name}' in this lab.");
+        _servers.FirstOrDefault(s => s.Name == name) ?? throw new KeyNotFoundException($"No cluster named '{name}' in this lab.");
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace VaultDr.Lab;
 
@@ -64,6 +63,7 @@ internal static class LabHttp
     public static Task WriteJsonAsync(HttpResponse response, int status, object body) =>
         WriteAsync(response, new LabResponse(status, JsonSerializer.Serialize(body, body.GetType(), Json)), CancellationToken.None);
 
+    /// <summary>Vault's error shape, <c>{"errors":["..."]}</c>, so one reader serves the clusters and the control API.</summary>
     public static Task WriteErrorAsync(HttpResponse response, int status, string error) =>
-        WriteJsonAsync(response, status, new { error });
+        WriteJsonAsync(response, status, new { errors = new[] { error } });
 }

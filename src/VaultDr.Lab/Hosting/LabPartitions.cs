@@ -3,38 +3,38 @@ namespace VaultDr.Lab;
 /// <summary>Symmetric network partitions between pairs of clusters.</summary>
 public sealed class LabPartitions
 {
-    private readonly object gate = new();
-    private readonly HashSet<(string, string)> pairs = [];
+    private readonly object _gate = new();
+    private readonly HashSet<(string, string)> _pairs = [];
 
     public void Add(string a, string b)
     {
-        lock (gate)
+        lock (_gate)
         {
-            pairs.Add(Key(a, b));
+            _pairs.Add(Key(a, b));
         }
     }
 
     public void HealAll()
     {
-        lock (gate)
+        lock (_gate)
         {
-            pairs.Clear();
+            _pairs.Clear();
         }
     }
 
     public bool AreSplit(string a, string b)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return pairs.Contains(Key(a, b));
+            return _pairs.Contains(Key(a, b));
         }
     }
 
     public IReadOnlyList<string[]> Snapshot()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return pairs.OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2, StringComparer.Ordinal).Select(p => new[] { p.Item1, p.Item2 }).ToArray();
+            return _pairs.OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2, StringComparer.Ordinal).Select(p => new[] { p.Item1, p.Item2 }).ToArray();
         }
     }
 

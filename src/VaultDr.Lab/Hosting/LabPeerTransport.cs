@@ -24,12 +24,12 @@ public sealed class LabPeerTransport : IPeerTransport, IDisposable
         "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Date", "Server", "Keep-Alive",
     };
 
-    private readonly LabHost lab;
-    private readonly HttpClient client;
+    private readonly LabHost _lab;
+    private readonly HttpClient _client;
 
     internal LabPeerTransport(LabHost lab, X509Certificate2? trustedCa)
     {
-        this.lab = lab;
+        _lab = lab;
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = Timeout,
@@ -43,21 +43,21 @@ public sealed class LabPeerTransport : IPeerTransport, IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => LabCertificates.Validate(trustedCa, certificate, errors);
         }
 
-        client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 
     public async Task<LabResponse> SendAsync(string fromCluster, Uri target, LabRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(request);
-        if (lab.FindServerByPort(target.Port) is { } peer && target.IsLoopback)
+        if (_lab.FindServerByPort(target.Port) is { } peer && target.IsLoopback)
         {
             if (!peer.Listening)
             {
                 throw new LabPeerUnreachableException($"{peer.Name} is stopped (connection refused at {target}).");
             }
 
-            if (lab.Partitions.AreSplit(fromCluster, peer.Name))
+            if (_lab.Partitions.AreSplit(fromCluster, peer.Name))
             {
                 throw new LabPeerUnreachableException($"{fromCluster} and {peer.Name} are partitioned (no route to {target}).");
             }
@@ -82,7 +82,7 @@ public sealed class LabPeerTransport : IPeerTransport, IDisposable
 
         try
         {
-            using var response = await client.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            using var response = await _client.SendAsync(message, timeout.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
@@ -109,7 +109,7 @@ public sealed class LabPeerTransport : IPeerTransport, IDisposable
         }
     }
 
-    public void Dispose() => client.Dispose();
+    public void Dispose() => _client.Dispose();
 
     private static Uri BuildUri(Uri target, LabRequest request)
     {

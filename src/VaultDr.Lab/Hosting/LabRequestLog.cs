@@ -11,35 +11,35 @@ public sealed class LabRequestLog
 {
     public const int Capacity = 10_000;
 
-    private readonly object gate = new();
-    private readonly Queue<LabRequestLogEntry> entries = new();
+    private readonly object _gate = new();
+    private readonly Queue<LabRequestLogEntry> _entries = new();
 
     public void Add(LabRequestLogEntry entry)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (entries.Count == Capacity)
+            if (_entries.Count == Capacity)
             {
-                entries.Dequeue();
+                _entries.Dequeue();
             }
 
-            entries.Enqueue(entry);
+            _entries.Enqueue(entry);
         }
     }
 
     public IReadOnlyList<LabRequestLogEntry> Snapshot(string? cluster = null)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return entries.Where(e => cluster is null || e.Cluster == cluster).ToArray();
+            return _entries.Where(e => cluster is null || e.Cluster == cluster).ToArray();
         }
     }
 
     public void Clear()
     {
-        lock (gate)
+        lock (_gate)
         {
-            entries.Clear();
+            _entries.Clear();
         }
     }
 }

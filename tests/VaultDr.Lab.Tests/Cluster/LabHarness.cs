@@ -20,7 +20,7 @@ internal sealed class ManualTimeProvider : TimeProvider
 /// </summary>
 internal sealed class InMemoryTransport : IPeerTransport
 {
-    private readonly Dictionary<string, (LabCluster Cluster, bool Api)> _routes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (EmulatedCluster Cluster, bool Api)> _routes = new(StringComparer.OrdinalIgnoreCase);
 
     public HashSet<string> Down { get; } = new(StringComparer.Ordinal);
 
@@ -28,7 +28,7 @@ internal sealed class InMemoryTransport : IPeerTransport
 
     public List<(string From, Uri Target, string Path)> Sent { get; } = [];
 
-    public void Register(LabCluster cluster)
+    public void Register(EmulatedCluster cluster)
     {
         _routes[cluster.ApiAddress.Authority] = (cluster, true);
         _routes[cluster.ClusterAddress.Authority] = (cluster, false);
@@ -71,7 +71,7 @@ internal sealed class LabHarness : IDisposable
         Options = new LabOptions { ClusterCount = count, VaultVersion = version, KeyShares = shares, KeyThreshold = threshold };
         Clusters = Enumerable.Range(1, count).Select(i =>
         {
-            var cluster = new LabCluster($"vault-{i}", Options, Transport, Time)
+            var cluster = new EmulatedCluster($"vault-{i}", Options, Transport, Time)
             {
                 ApiAddress = new Uri($"https://127.0.0.{i}:8200"),
                 ClusterAddress = new Uri($"https://127.0.0.{i}:8201"),
@@ -87,15 +87,15 @@ internal sealed class LabHarness : IDisposable
 
     public InMemoryTransport Transport { get; } = new();
 
-    public LabCluster[] Clusters { get; }
+    public EmulatedCluster[] Clusters { get; }
 
-    public LabCluster A => Clusters[0];
+    public EmulatedCluster A => Clusters[0];
 
-    public LabCluster B => Clusters[1];
+    public EmulatedCluster B => Clusters[1];
 
-    public LabCluster C => Clusters[2];
+    public EmulatedCluster C => Clusters[2];
 
-    public static async Task<Reply> Call(LabCluster cluster, string method, string path, object? body = null, string? token = null, Dictionary<string, string>? query = null)
+    public static async Task<Reply> Call(EmulatedCluster cluster, string method, string path, object? body = null, string? token = null, Dictionary<string, string>? query = null)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (token is not null)
@@ -114,18 +114,18 @@ internal sealed class LabHarness : IDisposable
     }
 
     /// <summary>Authenticated call with the cluster's root token.</summary>
-    public static Task<Reply> Root(LabCluster cluster, string method, string path, object? body = null) =>
+    public static Task<Reply> Root(EmulatedCluster cluster, string method, string path, object? body = null) =>
         Call(cluster, method, path, body, cluster.RootToken);
 
-    public static async Task<JsonElement> DrStatus(LabCluster cluster) => (await Call(cluster, "GET", "/v1/sys/replication/dr/status")).Data;
+    public static async Task<JsonElement> DrStatus(EmulatedCluster cluster) => (await Call(cluster, "GET", "/v1/sys/replication/dr/status")).Data;
 
-    public static async Task EnablePrimary(LabCluster cluster)
+    public static async Task EnablePrimary(EmulatedCluster cluster)
     {
         var reply = await Root(cluster, "POST", "/v1/sys/replication/dr/primary/enable", new { });
         Assert.Equal(200, reply.Status);
     }
 
-    public static async Task<string> SecondaryToken(LabCluster primary, string id, string? ttl = null)
+    public static async Task<string> SecondaryToken(EmulatedCluster primary, string id, string? ttl = null)
     {
         var reply = await Root(primary, "POST", "/v1/sys/replication/dr/primary/secondary-token", ttl is null ? new { id } : new { id, ttl });
         Assert.Equal(200, reply.Status);
@@ -133,7 +133,7 @@ internal sealed class LabHarness : IDisposable
     }
 
     /// <summary>Primary enable (if needed), secondary-token, secondary enable; asserts success.</summary>
-    public static async Task Activate(LabCluster primary, LabCluster secondary, string id)
+    public static async Task Activate(EmulatedCluster primary, EmulatedCluster secondary, string id)
     {
         var token = await SecondaryToken(primary, id);
         var reply = await Root(secondary, "POST", "/v1/sys/replication/dr/secondary/enable", new { token });
@@ -148,7 +148,7 @@ internal sealed class LabHarness : IDisposable
             Time.Advance(Options.HeartbeatInterval);
             foreach (var cluster in Clusters)
             {
-                await cluster.TickAsync(CancellationToken.None);
+                await cluster.Loop.TickAsync(CancellationToken.None);
             }
         }
     }
@@ -157,7 +157,7 @@ internal sealed class LabHarness : IDisposable
     public Task Settle() => Beat(12);
 
     /// <summary>Runs a ceremony on <paramref name="secondary"/> with its current keys; returns the decoded token.</summary>
-    public async Task<string> OperationToken(LabCluster secondary)
+    public async Task<string> OperationToken(EmulatedCluster secondary)
     {
         var start = await Call(secondary, "PUT", "/v1/sys/replication/dr/secondary/generate-operation-token/attempt", new { }, TokenFor(secondary));
         Assert.Equal(200, start.Status);
@@ -174,7 +174,27 @@ internal sealed class LabHarness : IDisposable
         return DecodeModern(last.Json.GetProperty("encoded_token").GetString()!, otp);
     }
 
-    private string? TokenFor(LabCluster cluster) => Options.VaultVersion.StartsWith('2') ? cluster.RootToken : null;
+    private string? TokenFor(EmulatedCluster cluster) => Options.VaultVersion.StartsWith('2') ? cluster.RootToken : null;
+
+    /// <summary>The facts file's "healthy and caught up": stream-wals, same WAL, merkle root and cluster id, connected both ways.</summary>
+    public static async Task AssertCaughtUp(EmulatedCluster primary, EmulatedCluster secondary, string id)
+    {
+        var p = await DrStatus(primary);
+        var s = await DrStatus(secondary);
+        Assert.Equal("stream-wals", s.GetProperty("state").GetString());
+        Assert.Equal(p.GetProperty("last_wal").GetInt64(), s.GetProperty("last_remote_wal").GetInt64());
+        Assert.True(s.GetProperty("last_remote_wal").GetInt64() > 0);
+        Assert.Equal(p.GetProperty("merkle_root").GetString(), s.GetProperty("merkle_root").GetString());
+        Assert.Equal(p.GetProperty("cluster_id").GetString(), s.GetProperty("cluster_id").GetString());
+        var link = s.GetProperty("primaries")[0];
+        Assert.Equal("connected", link.GetProperty("connection_status").GetString());
+        Assert.Matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)$", link.GetProperty("last_heartbeat").GetString());
+        var entry = p.GetProperty("secondaries").EnumerateArray().Single(e => e.GetProperty("node_id").GetString() == id);
+        Assert.Equal("connected", entry.GetProperty("connection_status").GetString());
+        Assert.Equal(secondary.ApiAddress.ToString().TrimEnd('/'), entry.GetProperty("api_address").GetString());
+        Assert.Equal(secondary.ClusterAddress.ToString().TrimEnd('/'), entry.GetProperty("cluster_address").GetString());
+        Assert.Contains(id, p.GetProperty("known_secondaries").EnumerateArray().Select(e => e.GetString()));
+    }
 
     /// <summary>Vault's DecodeToken, written here independently: unpadded base64, XOR with the OTP's ASCII.</summary>
     public static string DecodeModern(string encoded, string otp)

@@ -6,7 +6,7 @@ namespace VaultDr.Lab.Tests.Hosting;
 /// <summary>A cluster that echoes what reached it, so tests can see routing, headers and bodies.</summary>
 internal sealed class FakeNode : ILabClusterNode
 {
-    private volatile bool sealedState;
+    private volatile bool _sealed;
 
     public FakeNode(string name, LabOptions options, IPeerTransport transport)
     {
@@ -43,15 +43,15 @@ internal sealed class FakeNode : ILabClusterNode
 
     public IReadOnlyList<string> UnsealKeysBase64 { get; }
 
-    public bool Sealed => sealedState;
+    public bool Sealed => _sealed;
 
-    public void Seal() => sealedState = true;
+    public void Seal() => _sealed = true;
 
-    public void Unseal() => sealedState = false;
+    public void Unseal() => _sealed = false;
 
-    public Task<LabResponse> HandleApiAsync(LabRequest r, CancellationToken ct) => Task.FromResult(Echo("api", r));
+    public Task<LabResponse> HandleApiAsync(LabRequest request, CancellationToken ct) => Task.FromResult(Echo("api", request));
 
-    public Task<LabResponse> HandleClusterAsync(LabRequest r, CancellationToken ct) => Task.FromResult(Echo("cluster", r));
+    public Task<LabResponse> HandleClusterAsync(LabRequest request, CancellationToken ct) => Task.FromResult(Echo("cluster", request));
 
     public void StartBackground() => BackgroundStarts++;
 

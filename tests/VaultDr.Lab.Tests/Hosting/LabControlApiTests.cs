@@ -158,12 +158,45 @@ public sealed class LabControlApiTests
     [InlineData("POST", "lab/faults", "[1,2]", 400)]
     [InlineData("GET", "lab/clusters/vault-1/stop", null, 405)]
     [InlineData("POST", "lab", null, 405)]
-    public async Task BadRequests_AnswerJsonErrors(string method, string path, string? body, int status)
+    public async Task BadRequests_AnswerVaultShapedErrors(string method, string path, string? body, int status)
     {
         await using var lab = await LabTestSupport.StartAsync();
         using var response = await lab.ControlAsync(new HttpMethod(method), path, body);
         Assert.Equal(status, (int)response.StatusCode);
-        Assert.False(string.IsNullOrEmpty((await response.JsonAsync()).GetProperty("error").GetString()));
+        var document = await response.JsonAsync();
+        Assert.Equal(["errors"], document.EnumerateObject().Select(p => p.Name));
+        var error = Assert.Single(document.GetProperty("errors").EnumerateArray().ToArray());
+        Assert.False(string.IsNullOrEmpty(error.GetString()));
+    }
+
+    [Theory]
+    [InlineData("POST", "lab/clusters/vault-9/stop", null, 404, "No cluster named 'vault-9' in this lab.")]
+    [InlineData("POST", "lab/clusters/vault-1/explode", null, 404, "No cluster action 'explode'.")]
+    [InlineData("GET", "lab/nothing", null, 404, "No control endpoint GET /lab/nothing.")]
+    [InlineData("DELETE", "lab/faults/77", null, 404, "No fault with id '77'.")]
+    [InlineData("POST", "lab/clusters/vault-1/latency", "", 400, "A JSON object body is required.")]
+    [InlineData("POST", "lab/partitions", """{"a":"vault-1","b":"vault-1"}""", 400, "A cluster cannot be partitioned from itself.")]
+    [InlineData("POST", "lab/faults", """{"cluster":"vault-1","path":"/x","kind":"status"}""", 400, "'status' (100-599) is required for kind \"status\".")]
+    [InlineData("GET", "lab/shutdown", null, 405, "Use POST here.")]
+    [InlineData("PUT", "lab/faults", null, 405, "Use GET or POST or DELETE here.")]
+    public async Task Errors_AreExactTextsInVaultsShape(string method, string path, string? body, int status, string text)
+    {
+        await using var lab = await LabTestSupport.StartAsync();
+        using var response = await lab.ControlAsync(new HttpMethod(method), path, body);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var document = await response.JsonAsync();
+        Assert.Equal([text], document.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task WrongMethod_NamesTheAllowedOnesInAllow()
+    {
+        await using var lab = await LabTestSupport.StartAsync();
+        using var response = await lab.ControlAsync(HttpMethod.Put, "lab/clusters/vault-1/standby");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST", "DELETE"], response.Content.Headers.Allow);
+        Assert.Equal("""{"errors":["Use POST or DELETE here."]}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

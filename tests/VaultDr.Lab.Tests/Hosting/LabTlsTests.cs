@@ -6,16 +6,16 @@ namespace VaultDr.Lab.Tests.Hosting;
 
 public sealed class LabTlsTests : IDisposable
 {
-    private readonly string caFile = Path.Combine(Path.GetTempPath(), $"vaultdr-lab-test-ca-{Guid.NewGuid():N}.pem");
+    private readonly string _caFile = Path.Combine(Path.GetTempPath(), $"vaultdr-lab-test-ca-{Guid.NewGuid():N}.pem");
 
-    public void Dispose() => File.Delete(caFile);
+    public void Dispose() => File.Delete(_caFile);
 
     [Fact]
     public async Task Tls_ServesHttpsOnEveryEndpoint_SignedByTheExportedCa()
     {
-        await using var lab = await LabTestSupport.StartAsync(2, tls: true, caOut: caFile);
-        Assert.Equal(Path.GetFullPath(caFile), lab.CaCertificateFile);
-        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(caFile));
+        await using var lab = await LabTestSupport.StartAsync(2, tls: true, caOut: _caFile);
+        Assert.Equal(Path.GetFullPath(_caFile), lab.CaCertificateFile);
+        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(_caFile));
         Assert.Equal("CN=VaultDr Lab CA", ca.Subject);
 
         X509Certificate2? seen = null;

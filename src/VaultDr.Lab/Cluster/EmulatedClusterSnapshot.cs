@@ -1,7 +1,7 @@
 namespace VaultDr.Lab;
 
-/// <summary>A cluster as the control API shows it.</summary>
-public sealed record LabClusterSnapshot(
+/// <summary>An emulated cluster as the control API shows it.</summary>
+public sealed record EmulatedClusterSnapshot(
     string Name,
     Uri ApiAddress,
     Uri ClusterAddress,

@@ -1,7 +1,7 @@
 namespace VaultDr.Lab;
 
 /// <summary>
-/// What the hosting needs from one emulated cluster. The real cluster (Cluster/LabCluster) has exactly these
+/// What the hosting needs from one emulated cluster. The real cluster (Cluster/EmulatedCluster) has exactly these
 /// members (<see cref="ClusterFactory"/> builds it).
 /// </summary>
 public interface ILabClusterNode
@@ -30,10 +30,10 @@ public interface ILabClusterNode
     void Unseal();
 
     /// <summary>A request that reached the API endpoint (after faults and latency).</summary>
-    Task<LabResponse> HandleApiAsync(LabRequest r, CancellationToken ct);
+    Task<LabResponse> HandleApiAsync(LabRequest request, CancellationToken ct);
 
     /// <summary>A request that reached the cluster endpoint (replication traffic from peers).</summary>
-    Task<LabResponse> HandleClusterAsync(LabRequest r, CancellationToken ct);
+    Task<LabResponse> HandleClusterAsync(LabRequest request, CancellationToken ct);
 
     /// <summary>Called once, after every cluster of the lab listens and knows its addresses.</summary>
     void StartBackground();

@@ -1,0 +1,222 @@
+using System.Security.Cryptography;
+
+namespace VaultDr.Lab;
+
+/// <summary>The DR replication modes a cluster reports (<c>mode</c> of sys/replication/dr/status).</summary>
+internal static class DrModes
+{
+    public const string Disabled = "disabled";
+    public const string Primary = "primary";
+    public const string Secondary = "secondary";
+}
+
+/// <summary>The states a DR secondary walks through (<c>state</c> of its status); a primary is always "running".</summary>
+internal static class SecondaryStates
+{
+    public const string Idle = "idle";
+    public const string Connecting = "connecting";
+    public const string MerkleDiff = "merkle-diff";
+    public const string MerkleSync = "merkle-sync";
+    public const string StreamWals = "stream-wals";
+    public const string TransientFailure = "transient_failure";
+}
+
+/// <summary>
+/// Everything one emulated cluster knows, shared by the classes that play its roles (sys endpoints, primary role,
+/// secondary link, replication loop and stream, operation-token ceremony). The mutable members are read and changed
+/// only under <see cref="Gate"/>, and nobody holds it across a peer call, so a cluster waiting on its peer never
+/// blocks that peer calling back.
+/// </summary>
+internal sealed class ClusterState : IDisposable
+{
+    public ClusterState(string name, LabOptions options, IPeerTransport transport, TimeProvider time)
+    {
+        Name = name;
+        Options = options;
+        Transport = transport;
+        Time = time;
+        Version = VaultVersion.Parse(options.VaultVersion);
+        StartedAt = time.GetUtcNow();
+        UnsealKeys = Enumerable.Range(0, options.KeyShares).Select(_ => RandomNumberGenerator.GetBytes(33)).ToList();
+        RootToken = "hvs." + LabCrypto.Base62(24);
+        Store.Tokens[RootToken] = new LabToken(RootToken, LabCrypto.Base62(24), "service", ["root"], null, 0, null, true);
+        MerkleRoot = Store.MerkleRoot();
+    }
+
+    /// <summary>The cluster's one lock.</summary>
+    public Lock Gate { get; } = new();
+
+    // --- Fixed at construction ---------------------------------------------------------------
+
+    public string Name { get; }
+
+    public LabOptions Options { get; }
+
+    public IPeerTransport Transport { get; }
+
+    public TimeProvider Time { get; }
+
+    public VaultVersion Version { get; }
+
+    /// <summary>The cluster id sys/health shows before replication gives the cluster a shared one.</summary>
+    public string LocalClusterId { get; } = LabCrypto.Uuid();
+
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Signs the wrapping tokens this cluster issues as a primary.</summary>
+    public WrappingTokenSigner Signer { get; } = new();
+
+    // --- Set by the host (before traffic flows, so read without the lock) ----------------------
+
+    public Uri ApiAddress { get; set; } = new("https://127.0.0.1:8200");
+
+    public Uri ClusterAddress { get; set; } = new("https://127.0.0.1:8201");
+
+    /// <summary>False while the host has the cluster stopped: no outgoing replication traffic.</summary>
+    public bool Running { get; set; } = true;
+
+    // --- Storage: what replication copies, its WAL index and merkle root -----------------------
+
+    public ReplicatedStore Store { get; set; } = new();
+
+    public long LastWal { get; set; }
+
+    public string MerkleRoot { get; set; }
+
+    // --- Seal -----------------------------------------------------------------------------------
+
+    /// <summary>The key shares that unseal the cluster (after secondary enable: the primary's).</summary>
+    public List<byte[]> UnsealKeys { get; set; }
+
+    public string RootToken { get; set; }
+
+    public bool Sealed { get; set; }
+
+    public List<byte[]> UnsealProgress { get; } = [];
+
+    // --- DR replication, either role --------------------------------------------------------------
+
+    public string Mode { get; set; } = DrModes.Disabled;
+
+    /// <summary>The replication set's id: made by primary enable, adopted by secondary enable.</summary>
+    public string? ClusterId { get; set; }
+
+    /// <summary>The primary_cluster_addr given to primary enable or promote, if any.</summary>
+    public string? PrimaryClusterAddrOverride { get; set; }
+
+    // --- Primary side ---------------------------------------------------------------------------
+
+    public List<SecondaryEntry> Secondaries { get; } = [];
+
+    /// <summary>Unused wrapped activation tokens, by their jti.</summary>
+    public Dictionary<string, WrappedActivation> WrappedActivations { get; } = new(StringComparer.Ordinal);
+
+    // --- Secondary side -------------------------------------------------------------------------
+
+    public PrimaryLink? Link { get; set; }
+
+    /// <summary>Bumped whenever the link is replaced or dropped, so a heartbeat answer for an old link is ignored.</summary>
+    public int LinkGeneration { get; set; }
+
+    public string SecondaryState { get; set; } = SecondaryStates.Idle;
+
+    public DateTimeOffset StateSince { get; set; }
+
+    /// <summary>When the secondary fell behind its primary (catching up takes CatchUpDelay from then).</summary>
+    public DateTimeOffset? CatchUpSince { get; set; }
+
+    /// <summary>True during the first merkle-sync after (re)connecting, which takes StateStepDelay, not CatchUpDelay.</summary>
+    public bool InitialSync { get; set; }
+
+    public long LastRemoteWal { get; set; }
+
+    public List<string> KnownPrimaryClusterAddrs { get; set; } = [];
+
+    /// <summary>The key of secondary/generate-public-key, which opens a public-key activation token.</summary>
+    public ECDiffieHellman? SecondaryKey { get; set; }
+
+    // --- DR operation tokens --------------------------------------------------------------------
+
+    /// <summary>Tokens made by the ceremony, valid until deleted or the role changes.</summary>
+    public HashSet<string> OperationTokens { get; } = new(StringComparer.Ordinal);
+
+    public CeremonyAttempt? Ceremony { get; set; }
+
+    // --- Derived ----------------------------------------------------------------------------------
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+
+    /// <summary>The <c>state</c> the status shows: "running" on a primary, the walk's state on a secondary.</summary>
+    public string StateText => Mode switch
+    {
+        DrModes.Primary => "running",
+        DrModes.Secondary => SecondaryState,
+        _ => SecondaryStates.Idle,
+    };
+
+    public string PrimaryClusterAddr =>
+        string.IsNullOrEmpty(PrimaryClusterAddrOverride) ? AddressText(ClusterAddress) : PrimaryClusterAddrOverride;
+
+    /// <summary>sys/health and sys/seal-status show the replication set's id once there is one.</summary>
+    public string HealthClusterId => ClusterId ?? LocalClusterId;
+
+    /// <summary>An address as Vault prints it: no trailing slash.</summary>
+    public static string AddressText(Uri uri) => uri.ToString().TrimEnd('/');
+
+    public string Rfc3339(DateTimeOffset instant) => LabCrypto.Rfc3339(instant, Time.LocalTimeZone);
+
+    /// <summary>The token of the request when it is in the token store and unexpired.</summary>
+    public LabToken? Authenticate(LabRequest request)
+    {
+        var token = request.Token;
+        return token is not null && Store.Tokens.TryGetValue(token, out var entry) && entry.IsValidAt(Now) ? entry : null;
+    }
+
+    public bool IsCurrentKey(byte[] key) => UnsealKeys.Any(k => k.AsSpan().SequenceEqual(key));
+
+    /// <summary>Every storage write: the WAL advances and the merkle root follows the data.</summary>
+    public void Wrote()
+    {
+        LastWal++;
+        MerkleRoot = Store.MerkleRoot();
+    }
+
+    /// <summary>Sealing forgets the unseal progress and any operation-token attempt, as Vault does.</summary>
+    public void SealNow()
+    {
+        Sealed = true;
+        UnsealProgress.Clear();
+        Ceremony = null;
+    }
+
+    public bool IsFresh(DateTimeOffset? heartbeat) => heartbeat is { } h && Now - h < Options.DisconnectAfter;
+
+    public bool LinkConnected(PrimaryLink link) => link.Connected && IsFresh(link.LastHeartbeat);
+
+    /// <summary>True while the secondary has not applied everything the primary last reported.</summary>
+    public bool IsBehind(PrimaryLink link) => link.SeenWal != LastRemoteWal || link.SeenMerkle != MerkleRoot;
+
+    /// <summary>Drops the link to the primary (no more heartbeats); the secondary shows idle with no primaries.</summary>
+    public void ForgetPrimary()
+    {
+        Link = null;
+        LinkGeneration++;
+        KnownPrimaryClusterAddrs = [];
+        SecondaryState = SecondaryStates.Idle;
+        StateSince = Now;
+        CatchUpSince = null;
+    }
+
+    /// <summary>Forgets the secondaries and their unused activation tokens (the primary role ends).</summary>
+    public void ForgetSecondaries()
+    {
+        Secondaries.Clear();
+        WrappedActivations.Clear();
+    }
+
+    public void Dispose()
+    {
+        Signer.Dispose();
+        SecondaryKey?.Dispose();
+    }
+}

@@ -1,0 +1,237 @@
+using System.Text.Json;
+
+namespace VaultDr.Lab;
+
+/// <summary>
+/// A DR secondary's heartbeat: every HeartbeatInterval one call to its primary's <see cref="ReplicationStream"/>,
+/// and the walk connecting -> merkle-diff -> merkle-sync -> stream-wals that the answers drive (each step takes
+/// StateStepDelay; catching up with new WALs later takes CatchUpDelay). Tests call <see cref="TickAsync"/> with a
+/// manual clock instead of starting the loop.
+/// </summary>
+internal sealed class ReplicationLoop(ClusterState state) : IDisposable
+{
+    private CancellationTokenSource? _cancellation;
+    private Task? _loop;
+    private bool _disposed;
+
+    /// <summary>Starts the loop (once).</summary>
+    public void Start()
+    {
+        lock (state.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_loop is not null)
+            {
+                return;
+            }
+
+            _cancellation = new CancellationTokenSource();
+            var token = _cancellation.Token;
+            _loop = Task.Run(() => RunAsync(token), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Stops the loop and waits (up to 5 s) for the tick in flight.</summary>
+    public void Dispose()
+    {
+        Task? loop;
+        lock (state.Gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _cancellation?.Cancel();
+            loop = _loop;
+        }
+
+        try
+        {
+            loop?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // The loop ends by cancellation.
+        }
+
+        _cancellation?.Dispose();
+    }
+
+    /// <summary>One heartbeat: ask the primary, then move the state on from its answer.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        LabRequest request;
+        Uri target;
+        int generation;
+        lock (state.Gate)
+        {
+            if (_disposed || !state.Running || state.Sealed || state.Mode != DrModes.Secondary)
+            {
+                return;
+            }
+
+            if (state.Link is not { } link)
+            {
+                state.SecondaryState = SecondaryStates.Idle;
+                return;
+            }
+
+            if (!Uri.TryCreate(link.ClusterAddress, UriKind.Absolute, out var address))
+            {
+                state.SecondaryState = SecondaryStates.TransientFailure;
+                return;
+            }
+
+            target = address;
+            generation = state.LinkGeneration;
+            request = LabRequest.Create("POST", ReplicationStream.Path, VaultAnswers.Serialize(new OrderedDictionary<string, object?>
+            {
+                ["secondary_id"] = link.SecondaryId,
+                ["credential"] = link.Credential,
+                ["cluster_id"] = state.ClusterId,
+                ["last_remote_wal"] = state.LastRemoteWal,
+                ["merkle_root"] = state.MerkleRoot,
+                ["api_address"] = ClusterState.AddressText(state.ApiAddress),
+                ["cluster_address"] = ClusterState.AddressText(state.ClusterAddress),
+            }));
+        }
+
+        LabResponse? response = null;
+        try
+        {
+            response = await state.Transport.SendAsync(state.Name, target, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LabPeerUnreachableException)
+        {
+            // Handled below as a failed heartbeat.
+        }
+
+        lock (state.Gate)
+        {
+            if (state.Mode != DrModes.Secondary || state.LinkGeneration != generation || state.Link is not { } link)
+            {
+                return;
+            }
+
+            if (response is null || response.Status != 200)
+            {
+                Failed(link, response);
+                return;
+            }
+
+            Heard(link, response);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await TickAsync(cancellationToken).ConfigureAwait(false);
+                await Task.Delay(state.Options.HeartbeatInterval, state.Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The loop must survive any single failed tick.
+            catch (Exception)
+            {
+                // Keep polling; the next tick retries.
+            }
+#pragma warning restore CA1031
+        }
+    }
+
+    /// <summary>A revoked secondary (403) goes idle; otherwise it retries, as transient_failure once it had connected.</summary>
+    private void Failed(PrimaryLink link, LabResponse? response)
+    {
+        link.Connected = false;
+        state.CatchUpSince = null;
+        state.InitialSync = false;
+        state.SecondaryState = response is { Status: 403 } ? SecondaryStates.Idle
+            : link.EverConnected ? SecondaryStates.TransientFailure
+            : SecondaryStates.Connecting;
+    }
+
+    private void Heard(PrimaryLink link, LabResponse response)
+    {
+        var now = state.Now;
+        using var document = JsonDocument.Parse(response.Json ?? "{}");
+        var root = document.RootElement;
+        if (state.SecondaryState is not (SecondaryStates.Connecting or SecondaryStates.MerkleDiff or SecondaryStates.MerkleSync or SecondaryStates.StreamWals)
+            || !link.EverConnected)
+        {
+            state.SecondaryState = SecondaryStates.Connecting;
+            state.StateSince = now;
+        }
+
+        link.Connected = true;
+        link.EverConnected = true;
+        link.LastHeartbeat = now;
+        link.ApiAddress = root.GetProperty("api_address").GetString() ?? link.ApiAddress;
+        link.SeenWal = root.GetProperty("last_wal").GetInt64();
+        link.SeenMerkle = root.GetProperty("merkle_root").GetString();
+        if (root.GetProperty("store") is { ValueKind: JsonValueKind.Object } store)
+        {
+            link.PendingStore = store.GetRawText();
+        }
+
+        Advance(link, now);
+    }
+
+    private void Advance(PrimaryLink link, DateTimeOffset now)
+    {
+        var elapsed = now - state.StateSince;
+        var step = state.Options.StateStepDelay;
+        switch (state.SecondaryState)
+        {
+            case SecondaryStates.Connecting when elapsed >= step:
+                Enter(SecondaryStates.MerkleDiff, now);
+                break;
+            case SecondaryStates.MerkleDiff when elapsed >= step:
+                Enter(SecondaryStates.MerkleSync, now);
+                state.InitialSync = true;
+                break;
+            case SecondaryStates.MerkleSync when state.InitialSync && elapsed >= step:
+            case SecondaryStates.MerkleSync when !state.InitialSync && state.CatchUpSince is { } since && now - since >= state.Options.CatchUpDelay:
+                Adopt(link);
+                Enter(SecondaryStates.StreamWals, now);
+                break;
+            case SecondaryStates.StreamWals when state.IsBehind(link):
+                state.CatchUpSince = now;
+                state.InitialSync = false;
+                Enter(SecondaryStates.MerkleSync, now);
+                break;
+        }
+    }
+
+    private void Enter(string secondaryState, DateTimeOffset now)
+    {
+        state.SecondaryState = secondaryState;
+        state.StateSince = now;
+        if (secondaryState == SecondaryStates.StreamWals)
+        {
+            state.CatchUpSince = null;
+            state.InitialSync = false;
+        }
+    }
+
+    /// <summary>Applies the primary's store and WAL index: the secondary has caught up.</summary>
+    private void Adopt(PrimaryLink link)
+    {
+        if (link.PendingStore is { } pending)
+        {
+            state.Store = ReplicatedStore.FromJson(pending);
+            state.MerkleRoot = state.Store.MerkleRoot();
+            link.PendingStore = null;
+        }
+
+        state.LastRemoteWal = link.SeenWal;
+        state.LastWal = link.SeenWal;
+    }
+}

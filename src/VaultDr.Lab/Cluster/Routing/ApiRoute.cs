@@ -1,0 +1,118 @@
+using System.Text.Json;
+
+namespace VaultDr.Lab;
+
+/// <summary>The HTTP methods a route serves.</summary>
+[Flags]
+internal enum ApiMethods
+{
+    None = 0,
+    Get = 1,
+    Head = 2,
+    Put = 4,
+    Post = 8,
+    Delete = 16,
+
+    /// <summary>Vault treats PUT and POST alike ("update").</summary>
+    Write = Put | Post,
+}
+
+/// <summary>Who may call a route; checked after the sealed and DR-secondary gates, before the method.</summary>
+internal enum RouteAccess
+{
+    /// <summary>Anyone: no token is looked at.</summary>
+    Open,
+
+    /// <summary>A valid token (403 permission denied without one).</summary>
+    Token,
+
+    /// <summary>A valid token with the root policy.</summary>
+    Root,
+
+    /// <summary>A valid token on Vault 2.x and later, anyone before (the operation-token ceremony).</summary>
+    TokenOnVault2,
+}
+
+/// <summary>
+/// The gates a route is exempt from. Without exemptions a path answers 503 "Vault is sealed" while the cluster is
+/// sealed and 400 "path disabled in replication DR secondary mode" on a DR secondary, in that order.
+/// </summary>
+[Flags]
+internal enum GateExemptions
+{
+    None = 0,
+    Sealed = 1,
+    DrSecondary = 2,
+}
+
+/// <summary>One request as a route handler sees it: the route matched, the gates and access passed.</summary>
+/// <param name="Request">The request as the host passed it.</param>
+/// <param name="Method">The request's method, one of the route handler's.</param>
+/// <param name="Path">The path below /v1/ (or below / on the cluster listener), without slashes at either end.</param>
+/// <param name="Remainder">The part of the path after a prefix route's prefix; empty for an exact route.</param>
+/// <param name="Caller">The caller's token when the route's access looked at it.</param>
+internal sealed record ApiCall(LabRequest Request, ApiMethods Method, string Path, string Remainder, LabToken? Caller)
+{
+    /// <summary>The request body as a JSON object (parsed once), or null.</summary>
+    public JsonElement? Body { get; } = Request.Json;
+}
+
+/// <summary>A handler that runs under the cluster's lock: it must not call a peer.</summary>
+internal delegate LabResponse LockedHandler(ApiCall call);
+
+/// <summary>A handler that runs outside the lock, takes it for its state changes and calls peers without it.</summary>
+internal delegate Task<LabResponse> UnlockedHandler(ApiCall call, CancellationToken cancellationToken);
+
+/// <summary>
+/// A path (exact, or a prefix ending in "/") with its access, gate exemptions and one handler per method set. A route
+/// without handlers is an area: it decides the gates and access of unknown paths below it, which then answer 404.
+/// </summary>
+internal sealed class ApiRoute(string path, bool isPrefix, RouteAccess access, GateExemptions exemptions, bool onlyOnDrSecondary)
+{
+    private readonly List<(ApiMethods Methods, LockedHandler? Locked, UnlockedHandler? Unlocked)> _handlers = [];
+
+    public string Path { get; } = path;
+
+    public bool IsPrefix { get; } = isPrefix;
+
+    public RouteAccess Access { get; } = access;
+
+    public GateExemptions Exemptions { get; } = exemptions;
+
+    /// <summary>Served on a DR secondary only: elsewhere 400 "Not a DR secondary." after the method check.</summary>
+    public bool OnlyOnDrSecondary { get; } = onlyOnDrSecondary;
+
+    public bool IsArea => _handlers.Count == 0;
+
+    /// <summary>Every method some handler serves.</summary>
+    public ApiMethods Methods => _handlers.Aggregate(ApiMethods.None, (all, h) => all | h.Methods);
+
+    public ApiRoute On(ApiMethods methods, LockedHandler handler) => Add(methods, handler, null);
+
+    public ApiRoute On(ApiMethods methods, UnlockedHandler handler) => Add(methods, null, handler);
+
+    /// <summary>The handler for <paramref name="method"/>: exactly one of the pair is set, or neither when none serves it.</summary>
+    public (LockedHandler? Locked, UnlockedHandler? Unlocked) HandlerFor(ApiMethods method)
+    {
+        foreach (var handler in _handlers)
+        {
+            if (method != ApiMethods.None && (handler.Methods & method) == method)
+            {
+                return (handler.Locked, handler.Unlocked);
+            }
+        }
+
+        return (null, null);
+    }
+
+    private ApiRoute Add(ApiMethods methods, LockedHandler? locked, UnlockedHandler? unlocked)
+    {
+        if (methods == ApiMethods.None || (Methods & methods) != ApiMethods.None)
+        {
+            throw new ArgumentException($"{Path}: each method has exactly one handler.", nameof(methods));
+        }
+
+        _handlers.Add((methods, locked, unlocked));
+        return this;
+    }
+}
