@@ -211,7 +211,7 @@ internal sealed class LabControlApi : IAsyncDisposable
         switch (context.Request.Method)
         {
             case "GET":
-                await LabHttp.WriteJsonAsync(response, 200, _lab.Faults.Snapshot()).ConfigureAwait(false);
+                await LabHttp.WriteJsonAsync(response, 200, new { faults = _lab.Faults.Snapshot() }).ConfigureAwait(false);
                 return;
             case "DELETE":
                 _lab.Faults.Clear();
@@ -287,7 +287,7 @@ internal sealed class LabControlApi : IAsyncDisposable
         }
 
         var cluster = context.Request.Query["cluster"].ToString();
-        await LabHttp.WriteJsonAsync(context.Response, 200, _lab.Requests.Snapshot(cluster.Length > 0 ? cluster : null)).ConfigureAwait(false);
+        await LabHttp.WriteJsonAsync(context.Response, 200, new { requests = _lab.Requests.Snapshot(cluster.Length > 0 ? cluster : null) }).ConfigureAwait(false);
     }
 
     /// <summary>True when the method is one of <paramref name="methods"/>; otherwise answers 405 and returns false.</summary>

@@ -119,7 +119,7 @@ internal sealed class VaultClient : IDisposable
 
                 if (status is >= 200 and < 300 || (request.Accepts(status) && VaultErrorMapping.ReadErrors(response.Content).Count == 0))
                 {
-                    return Parse(response, status, log, secrets, request.IsLabControl);
+                    return Parse(response, status, log, secrets);
                 }
 
                 if (retry < _retryPolicy.MaxRetries && RetryPolicy.IsRetryable(request.ChangesState, failure, status))
@@ -177,7 +177,7 @@ internal sealed class VaultClient : IDisposable
         return url;
     }
 
-    private VaultResponse Parse(TransportResponse response, int status, IVaultCallLog log, IReadOnlyCollection<string> secrets, bool labControl)
+    private VaultResponse Parse(TransportResponse response, int status, IVaultCallLog log, IReadOnlyCollection<string> secrets)
     {
         if (string.IsNullOrWhiteSpace(response.Content))
         {
@@ -197,12 +197,6 @@ internal sealed class VaultClient : IDisposable
 
         if (root.ValueKind != JsonValueKind.Object)
         {
-            // Vault always answers with an object; the lab's control API may answer with a list.
-            if (labControl)
-            {
-                return new VaultResponse(status, root, _connection.Address);
-            }
-
             throw new VaultResponseException($"Vault answered {status} with JSON that is not an object.");
         }
 

@@ -78,15 +78,6 @@ internal static class VaultErrorMapping
                     .Where(e => e.Length > 0)
                     .ToArray();
             }
-
-            // The lab's control API answers {"error":"..."}.
-            if (document.RootElement.ValueKind == JsonValueKind.Object &&
-                document.RootElement.TryGetProperty("error", out var error) &&
-                error.ValueKind == JsonValueKind.String &&
-                error.GetString() is { Length: > 0 } text)
-            {
-                return new[] { text };
-            }
         }
         catch (JsonException)
         {

@@ -20,7 +20,6 @@ internal sealed class VaultRequest
         Method = method;
         Path = path.TrimStart('/');
         UrlPath = underApi ? "v1/" + Path : Path;
-        IsLabControl = !underApi;
     }
 
     /// <summary>A call to the lab's control API, which is not under /v1/.</summary>
@@ -35,9 +34,6 @@ internal sealed class VaultRequest
     public string UrlPath { get; }
 
     public bool ChangesState => Method != HttpMethod.Get;
-
-    /// <summary>A call to the lab's control API rather than to Vault.</summary>
-    public bool IsLabControl { get; }
 
     public IReadOnlyList<KeyValuePair<string, object>> Fields => _fields;
 

@@ -72,9 +72,7 @@ internal sealed class LabControlEndpoints
     {
         var path = cluster is null ? "lab/requests" : $"lab/requests?cluster={Uri.EscapeDataString(cluster.Name)}";
         var response = await SendAsync(VaultRequest.LabControl(HttpMethod.Get, path), cancellationToken).ConfigureAwait(false);
-        var entries = response.Root is not { } root ? default
-            : root.ValueKind == JsonValueKind.Array ? root
-            : root.TryGetProperty("requests", out var list) ? list : default;
+        var entries = response.Root is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("requests", out var list) ? list : default;
         if (entries.ValueKind != JsonValueKind.Array)
         {
             throw new VaultResponseException("The lab's request log is not a list.");
@@ -100,7 +98,7 @@ internal sealed class LabControlEndpoints
 
     private static string ClusterPath(LabCluster cluster, string action) => $"lab/clusters/{Uri.EscapeDataString(cluster.Name)}/{action}";
 
-    private Task ClusterAsync(LabCluster cluster, string action, Func<VaultRequest, VaultRequest>? body, CancellationToken cancellationToken)
+    private Task<VaultResponse> ClusterAsync(LabCluster cluster, string action, Func<VaultRequest, VaultRequest>? body, CancellationToken cancellationToken)
     {
         var request = VaultRequest.LabControl(HttpMethod.Post, ClusterPath(cluster, action));
         return SendAsync(body is null ? request : body(request), cancellationToken);

@@ -128,7 +128,7 @@ public sealed class LabControlApiTests
 
         using (var list = await lab.ControlAsync(HttpMethod.Get, "lab/faults"))
         {
-            Assert.Equal(2, (await list.JsonAsync()).GetArrayLength());
+            Assert.Equal(2, (await list.JsonAsync()).GetProperty("faults").GetArrayLength());
         }
 
         (await lab.ControlAsync(HttpMethod.Delete, "lab/faults")).Dispose();

@@ -170,7 +170,7 @@ public sealed class LabHostFaultTests
         using var logged = await lab.ControlAsync(HttpMethod.Get, "lab/requests?cluster=vault-2");
         var text = await logged.Content.ReadAsStringAsync();
         Assert.DoesNotContain("hvs.", text, StringComparison.Ordinal);
-        var entries = (await logged.JsonAsync()).EnumerateArray().ToArray();
+        var entries = (await logged.JsonAsync()).GetProperty("requests").EnumerateArray().ToArray();
         var entry = Assert.Single(entries);
         Assert.Equal("vault-2", entry.GetProperty("cluster").GetString());
         Assert.Equal(200, entry.GetProperty("status").GetInt32());
