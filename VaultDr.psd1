@@ -9,7 +9,6 @@
     Description          = 'Runs HashiCorp Vault Enterprise Disaster Recovery replication safely, end to end: every /v1/sys/replication/dr endpoint as a typed, safe cmdlet.'
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('VaultDr.format.ps1xml')
-    TypesToProcess       = @('VaultDr.types.ps1xml')
     CmdletsToExport      = @(
         'New-VaultDrConnection'
         'Get-VaultDrStatus'

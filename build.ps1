@@ -63,7 +63,7 @@ function Invoke-Build {
     # next to VaultDr.dll the default context would load them and clash with other modules' copies.
     $dependencies = Join-Path $ModuleOut 'dependencies'
     New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
-    foreach ($file in 'VaultDr.dll', 'VaultDr.format.ps1xml', 'VaultDr.types.ps1xml') {
+    foreach ($file in 'VaultDr.dll', 'VaultDr.format.ps1xml') {
         Copy-Item (Join-Path $publish $file) $ModuleOut
     }
     Get-ChildItem -Path $publish -Filter *.dll | Where-Object Name -ne 'VaultDr.dll' | Copy-Item -Destination $dependencies

@@ -54,7 +54,7 @@ internal sealed class RestSharpTransport : IDisposable
         var request = new RestRequest(url, ToRestMethod(method));
         if (readOnCallingThread)
         {
-            request.Interceptors = [MarkReadOnCallingThread.Instance];
+            request.Interceptors = MarkReadOnCallingThread.Only;
         }
 
         foreach (var (name, value) in headers)
@@ -81,7 +81,8 @@ internal sealed class RestSharpTransport : IDisposable
 
     private sealed class MarkReadOnCallingThread : Interceptor
     {
-        internal static readonly MarkReadOnCallingThread Instance = new();
+        /// <summary>The one list every marked request shares: RestSharp only reads it.</summary>
+        internal static readonly List<Interceptor> Only = [new MarkReadOnCallingThread()];
 
         public override ValueTask BeforeHttpRequest(HttpRequestMessage requestMessage, CancellationToken cancellationToken)
         {

@@ -118,6 +118,23 @@ internal sealed class ClusterState : IDisposable
     /// <summary>Bumped whenever the link is replaced or dropped, so a heartbeat answer for an old link is ignored.</summary>
     public int LinkGeneration { get; set; }
 
+    /// <summary>
+    /// Completes when the secondary is pointed at a primary, so the replication loop starts at once rather than at its
+    /// next heartbeat: the state steps then take the configured delays, not up to one heartbeat more.
+    /// </summary>
+    public TaskCompletionSource NewLink { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The signal to wait on for the next link (a fresh one once the last has fired).</summary>
+    public Task NextNewLink()
+    {
+        if (NewLink.Task.IsCompleted)
+        {
+            NewLink = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        return NewLink.Task;
+    }
+
     public string SecondaryState { get; set; } = SecondaryStates.Idle;
 
     public DateTimeOffset StateSince { get; set; }

@@ -114,6 +114,24 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
     /// <summary>The heartbeat loop; tests drive its ticks with a manual clock.</summary>
     internal ReplicationLoop Loop { get; }
 
+    /// <summary>When this secondary's next heartbeat comes (for tests of the loop's timing).</summary>
+    internal TimeSpan NextHeartbeatIn()
+    {
+        lock (_state.Gate)
+        {
+            return Loop.NextHeartbeatIn(_state.Now);
+        }
+    }
+
+    /// <summary>Fires when this secondary is next pointed at a primary.</summary>
+    internal Task NextNewLink()
+    {
+        lock (_state.Gate)
+        {
+            return _state.NextNewLink();
+        }
+    }
+
     /// <summary>The API listener's routes, for tests that walk every path.</summary>
     internal RouteTable ApiRouteTable => _api.Routes;
 

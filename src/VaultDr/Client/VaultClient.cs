@@ -90,9 +90,9 @@ internal sealed class VaultClient : IDisposable
                 headers.Add(new("X-Vault-Token", plainToken));
             }
 
-            var stopwatch = Stopwatch.StartNew();
+            var sentAt = Stopwatch.GetTimestamp();
             var response = await _transport.SendAsync(request.Method, url, headers, body, onCallerThread, cancellationToken).ConfigureAwait(false);
-            stopwatch.Stop();
+            var took = Stopwatch.GetElapsedTime(sentAt);
             cancellationToken.ThrowIfCancellationRequested();
 
             var failure = Classify(response);
@@ -101,7 +101,7 @@ internal sealed class VaultClient : IDisposable
             {
                 if (log.VerboseEnabled)
                 {
-                    log.Verbose($"{method} {url} -> {status} {response.StatusDescription} in {stopwatch.Elapsed.TotalMilliseconds:0} ms");
+                    log.Verbose($"{method} {url} -> {status} {response.StatusDescription} in {took.TotalMilliseconds:0} ms");
                 }
 
                 if (log.DebugEnabled)
@@ -135,7 +135,7 @@ internal sealed class VaultClient : IDisposable
                 throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets);
             }
 
-            log.Verbose($"{method} {url} failed after {stopwatch.Elapsed.TotalMilliseconds:0} ms: {failure}");
+            log.Verbose($"{method} {url} failed after {took.TotalMilliseconds:0} ms: {failure}");
             if (failure == AttemptFailure.ResponseTooLarge)
             {
                 // Re-sending would fetch the same oversized answer; and a state-changing call may have acted.

@@ -1,18 +1,26 @@
 using System.Diagnostics;
-using System.Management.Automation;
 using System.Runtime.CompilerServices;
 
 namespace VaultDr.LabControl;
 
 /// <summary>
 /// The process behind each lab this module started. The lab model (<see cref="VaultDrLab"/>) is plain data; its
-/// process handle lives here, for as long as the model does.
+/// process handle lives here, for as long as the model does, and marks the model when the process ends.
 /// </summary>
 internal static class LabProcesses
 {
     private static readonly ConditionalWeakTable<VaultDrLab, Process> Processes = new();
 
-    internal static void Track(VaultDrLab lab, Process process) => Processes.AddOrUpdate(lab, process);
+    internal static void Track(VaultDrLab lab, Process process)
+    {
+        Processes.AddOrUpdate(lab, process);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => lab.HasExited = true;
+        if (process.HasExited)
+        {
+            lab.HasExited = true;
+        }
+    }
 
     /// <summary>True once the lab's process has ended (or when this module never held it).</summary>
     internal static bool HasExited(VaultDrLab lab) => !Processes.TryGetValue(lab, out var process) || process.HasExited;
@@ -29,14 +37,4 @@ internal static class LabProcesses
             LabLauncher.Kill(process);
         }
     }
-}
-
-/// <summary>
-/// Members PowerShell adds to the lab model (VaultDr.types.ps1xml), so <c>$lab.HasExited</c> reads the process
-/// state while the model itself stays plain data.
-/// </summary>
-public static class LabModelMembers
-{
-    /// <summary>The CodeProperty VaultDr.VaultDrLab.HasExited: true once the lab's process has ended.</summary>
-    public static bool HasExited(PSObject instance) => instance?.BaseObject is not VaultDrLab lab || LabProcesses.HasExited(lab);
 }

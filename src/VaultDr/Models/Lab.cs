@@ -3,11 +3,13 @@ using System.Security;
 namespace VaultDr;
 
 /// <summary>
-/// A running VaultDr lab: one process hosting several emulated Vault Enterprise clusters on loopback. Plain data;
-/// PowerShell adds HasExited (VaultDr.types.ps1xml), read from the process the launcher keeps.
+/// A running VaultDr lab: one process hosting several emulated Vault Enterprise clusters on loopback. Plain data: the
+/// launcher keeps the process, and sets <see cref="HasExited"/> when it ends.
 /// </summary>
 public sealed class VaultDrLab
 {
+    private bool _hasExited;
+
     public int ProcessId { get; init; }
 
     /// <summary>The lab's control API (faults, stop/start, request log).</summary>
@@ -18,6 +20,13 @@ public sealed class VaultDrLab
     public LabCluster[] Clusters { get; internal set; } = Array.Empty<LabCluster>();
 
     public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>True once the lab's process has ended.</summary>
+    public bool HasExited
+    {
+        get => Volatile.Read(ref _hasExited);
+        internal set => Volatile.Write(ref _hasExited, value);
+    }
 
     internal VaultDrConnection Control { get; init; } = null!;
 }

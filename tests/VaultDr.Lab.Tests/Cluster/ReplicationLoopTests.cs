@@ -43,6 +43,37 @@ public sealed class ReplicationLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task TheNextHeartbeat_ComesWhenTheNextStepIsDue_NotAHeartbeatLater()
+    {
+        await EnablePrimary(_lab.A);
+        var linked = _lab.B.NextNewLink();
+        await Activate(_lab.A, _lab.B, "dr-b");
+
+        Assert.True(linked.IsCompleted, "pointing the secondary at a primary wakes its loop at once");
+        await _lab.Beat();
+        Assert.Equal("connecting", (await DrStatus(_lab.B)).GetProperty("state").GetString());
+        Assert.Equal(_lab.Options.HeartbeatInterval, _lab.B.NextHeartbeatIn());
+
+        // 100 ms into a 150 ms step, the next heartbeat is due when the step ends, 50 ms on.
+        await _lab.Beat();
+        Assert.Equal(_lab.Options.StateStepDelay - _lab.Options.HeartbeatInterval, _lab.B.NextHeartbeatIn());
+        _lab.Time.Advance(_lab.Options.StateStepDelay - _lab.Options.HeartbeatInterval);
+        await _lab.B.Loop.TickAsync(CancellationToken.None);
+        Assert.Equal("merkle-diff", (await DrStatus(_lab.B)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task AStreamingSecondary_BeatsAtTheHeartbeatInterval()
+    {
+        await EnablePrimary(_lab.A);
+        await Activate(_lab.A, _lab.B, "dr-b");
+        await _lab.Settle();
+
+        Assert.Equal("stream-wals", (await DrStatus(_lab.B)).GetProperty("state").GetString());
+        Assert.Equal(_lab.Options.HeartbeatInterval, _lab.B.NextHeartbeatIn());
+    }
+
+    [Fact]
     public async Task TokensMadeOnPrimary_Replicate()
     {
         await EnablePrimary(_lab.A);

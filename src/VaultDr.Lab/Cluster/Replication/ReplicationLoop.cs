@@ -5,8 +5,10 @@ namespace VaultDr.Lab;
 /// <summary>
 /// A DR secondary's heartbeat: every HeartbeatInterval one call to its primary's <see cref="ReplicationStream"/>,
 /// and the walk connecting -> merkle-diff -> merkle-sync -> stream-wals that the answers drive (each step takes
-/// StateStepDelay; catching up with new WALs later takes CatchUpDelay). Tests call <see cref="TickAsync"/> with a
-/// manual clock instead of starting the loop.
+/// StateStepDelay; catching up with new WALs later takes CatchUpDelay). A heartbeat also comes right when the next
+/// step is due, and right after the secondary is pointed at a primary, so the walk takes the configured delays and
+/// not up to a heartbeat more each step. Tests call <see cref="TickAsync"/> with a manual clock instead of starting
+/// the loop.
 /// </summary>
 internal sealed class ReplicationLoop(ClusterState state) : IDisposable
 {
@@ -132,7 +134,16 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
             try
             {
                 await TickAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(state.Options.HeartbeatInterval, state.Time, cancellationToken).ConfigureAwait(false);
+                Task newLink;
+                TimeSpan wait;
+                lock (state.Gate)
+                {
+                    newLink = state.NextNewLink();
+                    wait = NextHeartbeatIn(state.Now);
+                }
+
+                await Task.WhenAny(Task.Delay(wait, state.Time, cancellationToken), newLink).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -145,6 +156,21 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
             }
 #pragma warning restore CA1031
         }
+    }
+
+    /// <summary>The heartbeat interval, or less when the next state step is due sooner (call under the lock).</summary>
+    internal TimeSpan NextHeartbeatIn(DateTimeOffset now)
+    {
+        var options = state.Options;
+        DateTimeOffset? due = state.SecondaryState switch
+        {
+            SecondaryStates.Connecting or SecondaryStates.MerkleDiff => state.StateSince + options.StateStepDelay,
+            SecondaryStates.MerkleSync when state.InitialSync => state.StateSince + options.StateStepDelay,
+            SecondaryStates.MerkleSync when state.CatchUpSince is { } since => since + options.CatchUpDelay,
+            _ => null,
+        };
+        var wait = due is { } at && at - now < options.HeartbeatInterval ? at - now : options.HeartbeatInterval;
+        return wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1);
     }
 
     /// <summary>A revoked secondary (403) goes idle; otherwise it retries, as transient_failure once it had connected.</summary>

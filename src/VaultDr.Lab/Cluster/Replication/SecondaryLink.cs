@@ -201,5 +201,6 @@ internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer 
         state.StateSince = state.Now;
         state.CatchUpSince = null;
         state.InitialSync = false;
+        state.NewLink.TrySetResult();
     }
 }
