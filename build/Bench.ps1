@@ -15,7 +15,6 @@ param(
     [Parameter(Mandatory)][string] $ModuleManifest,
     [string] $OutputFile = (Join-Path $PSScriptRoot '../docs/performance.md'),
     [int] $Calls = 2000,
-    [int] $PerCallBlock = 20,
     [int] $WarmUpCalls = 4000,
     [int] $MaxWarmUpCalls = 40000,
     [int] $ImportRuns = 20,
@@ -189,27 +188,28 @@ try {
         $warmUpRounds += 1000
         if ($warmUpRounds -ge $WarmUpCalls -and [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $compiledBefore -lt 20) { break }
     }
-    # Blocks of $PerCallBlock calls of one method, in rotating order: the first call of each block is not counted, as it
-    # pays for what the method before it left behind (Invoke-RestMethod opens a new connection for every call, and the lab
-    # closes it while the next call runs), which would otherwise land on whichever method happens to come next.
+    # Rounds of one call of each method in rotating order, so every call runs among the others as a real one would
+    # (a cmdlet call after I/O finds colder caches than one in a tight loop). Invoke-RestMethod is timed apart, in
+    # its own loop: it opens a new connection for every call, and the lab closing it would slow whatever ran next.
     $perCall = @{}
     foreach ($method in 0..4) { $perCall[$method] = [System.Collections.Generic.List[double]]::new($Calls) }
-    $orders = @(0, 1, 2, 3, 4), @(1, 2, 3, 4, 0), @(2, 3, 4, 0, 1), @(3, 4, 0, 1, 2), @(4, 0, 1, 2, 3)
-    for ($round = 0; $round * $PerCallBlock -lt $Calls; $round++) {
-        foreach ($which in $orders[$round % 5]) {
-            for ($call = 0; $call -le $PerCallBlock; $call++) {
-                $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
-                switch ($which) {
-                    0 { $null = Get-VaultDrStatus -Connection $connection }
-                    1 { $null = $http.GetStringAsync($url).GetAwaiter().GetResult() }
-                    2 { $null = $rest.ExecuteAsync($restRequest, $none).GetAwaiter().GetResult() }
-                    3 { $null = Invoke-RestMethod -Uri $url -Headers $headers }
-                    4 { $null = Get-Date -Date $epoch }
-                }
-                $elapsed = Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())
-                if ($call -gt 0) { $perCall[$which].Add($elapsed) }
+    $orders = @(0, 1, 2, 4), @(1, 2, 4, 0), @(2, 4, 0, 1), @(4, 0, 1, 2)
+    for ($i = 0; $i -lt $Calls; $i++) {
+        foreach ($which in $orders[$i % 4]) {
+            $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+            switch ($which) {
+                0 { $null = Get-VaultDrStatus -Connection $connection }
+                1 { $null = $http.GetStringAsync($url).GetAwaiter().GetResult() }
+                2 { $null = $rest.ExecuteAsync($restRequest, $none).GetAwaiter().GetResult() }
+                4 { $null = Get-Date -Date $epoch }
             }
+            $perCall[$which].Add((Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())))
         }
+    }
+    for ($i = 0; $i -lt $Calls; $i++) {
+        $t0 = [System.Diagnostics.Stopwatch]::GetTimestamp()
+        $null = Invoke-RestMethod -Uri $url -Headers $headers
+        $perCall[3].Add((Get-ElapsedMs $t0 ([System.Diagnostics.Stopwatch]::GetTimestamp())))
     }
     $vaultDrMs, $httpMs, $restMs, $irmMs, $cmdletMs = $perCall[0], $perCall[1], $perCall[2], $perCall[3], $perCall[4]
     $rest.Dispose()
@@ -440,11 +440,10 @@ $lines = @(
     ''
     "- **Per call.** One status URL on one lab cluster. $warmUpRounds warm-up rounds first, until a thousand rounds compiled fewer than 20 new methods: .NET recompiles hot code"
     '  optimised after a while (tiered compilation) and PowerShell compiles a loop after enough iterations, so short'
-    "  warm-ups measure start-up code. Then $Calls calls of each statement below, in blocks of $PerCallBlock consecutive calls"
-    '  of one statement, the statements in rotating order, with `Stopwatch.GetTimestamp()` around each call in the same'
-    '  PowerShell loop (ratios are of medians, against the HttpClient floor). The first call of each block is not counted:'
-    '  it pays for what the statement before left behind (Invoke-RestMethod opens a new connection for each call, which'
-    '  the lab closes while the next call runs).'
+    "  warm-ups measure start-up code. Then $Calls rounds; each times one run of each statement below but the last, in"
+    '  rotating order, with `Stopwatch.GetTimestamp()` around it in the same PowerShell loop (ratios are of medians,'
+    '  against the HttpClient floor). Invoke-RestMethod runs afterwards in a loop of its own: it opens a new connection'
+    '  for every call, and the lab closing it slowed whatever statement came next.'
     '  - `$null = Get-VaultDrStatus -Connection $c`, a pipeline invocation as users write it;'
     '  - `$null = $http.GetStringAsync($url).GetAwaiter().GetResult()` on one reused `HttpClient` with `X-Vault-Request`'
     '    and `X-Vault-Token` headers (the floor: no parsing, no objects);'
