@@ -13,9 +13,10 @@ internal static class ResponseParsers
         var data = response.RequireData();
         return new DrStatus
         {
+            Cluster = response.ClusterName,
             Address = response.ClusterAddress,
             ClusterId = data.GetString("cluster_id"),
-            Mode = data.GetString("mode") ?? "unknown",
+            Mode = ModeOf(data.GetString("mode")),
             State = data.GetString("state"),
             MerkleRoot = data.GetString("merkle_root"),
             LastWal = data.GetInt64("last_wal"),
@@ -35,6 +36,10 @@ internal static class ResponseParsers
             Raw = data.ToDictionary(),
         };
     }
+
+    /// <summary>Vault's mode text as the enum of the same name; anything else (a newer mode) is unknown.</summary>
+    internal static DrMode ModeOf(string? text) =>
+        Enum.GetValues<DrMode>().FirstOrDefault(mode => string.Equals(mode.ToString(), text, StringComparison.OrdinalIgnoreCase));
 
     private static DrPeer Peer(JsonElement peer) => new()
     {

@@ -181,7 +181,7 @@ internal sealed class VaultClient : IDisposable
     {
         if (string.IsNullOrWhiteSpace(response.Content))
         {
-            return new VaultResponse(status, null, _connection.Address);
+            return new VaultResponse(status, null, _connection.Address, _connection.Name);
         }
 
         JsonElement root;
@@ -216,7 +216,7 @@ internal sealed class VaultClient : IDisposable
             }
         }
 
-        return new VaultResponse(status, root, _connection.Address);
+        return new VaultResponse(status, root, _connection.Address, _connection.Name);
     }
 
     private static Uri RedirectTarget(Uri from, TransportResponse response, string method, bool alreadyRedirected)

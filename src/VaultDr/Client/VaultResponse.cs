@@ -5,11 +5,12 @@ namespace VaultDr.Client;
 /// <summary>A successful answer from Vault, parsed.</summary>
 internal sealed class VaultResponse
 {
-    public VaultResponse(int statusCode, JsonElement? root, Uri clusterAddress)
+    public VaultResponse(int statusCode, JsonElement? root, Uri clusterAddress, string? clusterName = null)
     {
         StatusCode = statusCode;
         Root = root;
         ClusterAddress = clusterAddress;
+        ClusterName = clusterName ?? clusterAddress.Authority;
     }
 
     public int StatusCode { get; }
@@ -19,6 +20,9 @@ internal sealed class VaultResponse
 
     /// <summary>The address of the connection the call was made on (not a redirect target).</summary>
     public Uri ClusterAddress { get; }
+
+    /// <summary>The name of that connection.</summary>
+    public string ClusterName { get; }
 
     /// <summary>
     /// Vault's <c>data</c> object. Some endpoints (generate-operation-token) answer with the fields at the

@@ -3,13 +3,16 @@ namespace VaultDr;
 /// <summary>A cluster's DR replication status (GET sys/replication/dr/status).</summary>
 public sealed class DrStatus
 {
+    /// <summary>The name of the connection the status was read on (its host:port unless named).</summary>
+    public string Cluster { get; init; } = string.Empty;
+
     /// <summary>The cluster the status came from.</summary>
     public Uri Address { get; init; } = null!;
 
     public string? ClusterId { get; init; }
 
-    /// <summary>disabled, bootstrapping, primary, secondary or unknown.</summary>
-    public string Mode { get; init; } = "unknown";
+    /// <summary>disabled, bootstrapping, primary, secondary or unknown (a mode this version of VaultDr does not know; Raw has Vault's text).</summary>
+    public DrMode Mode { get; init; } = DrMode.unknown;
 
     /// <summary>running (healthy primary), stream-wals (healthy secondary), merkle-diff, merkle-sync, connecting, idle, ...</summary>
     public string? State { get; init; }
@@ -49,9 +52,9 @@ public sealed class DrStatus
     /// <summary>Every field Vault sent, including ones this version of VaultDr does not know.</summary>
     public IReadOnlyDictionary<string, object?> Raw { get; init; } = new Dictionary<string, object?>();
 
-    public bool IsPrimary => Mode == "primary";
+    public bool IsPrimary => Mode == DrMode.primary;
 
-    public bool IsSecondary => Mode == "secondary";
+    public bool IsSecondary => Mode == DrMode.secondary;
 }
 
 /// <summary>One peer cluster in a DR status: a secondary seen from its primary, or the primary seen from a secondary.</summary>
@@ -82,3 +85,27 @@ public sealed class DrPeer
 
     public bool IsConnected => ConnectionStatus == "connected";
 }
+
+/// <summary>
+/// A cluster's DR replication mode. The names are Vault's own text, lower case, so a mode prints, compares
+/// (<c>$s.Mode -eq 'primary'</c>) and completes (<c>Where-Object Mode -eq &lt;Tab&gt;</c>) as Vault writes it.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "The names are Vault's wire values.")]
+public enum DrMode
+{
+    /// <summary>Mode not known to this version of VaultDr (see the status's Raw for Vault's text).</summary>
+    unknown,
+
+    /// <summary>DR replication is not enabled.</summary>
+    disabled,
+
+    /// <summary>Replication is being set up.</summary>
+    bootstrapping,
+
+    /// <summary>A DR primary.</summary>
+    primary,
+
+    /// <summary>A DR secondary.</summary>
+    secondary,
+}
+

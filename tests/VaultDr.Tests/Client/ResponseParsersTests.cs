@@ -71,7 +71,7 @@ public sealed class ResponseParsersTests
 
         Assert.Equal(Cluster, status.Address);
         Assert.Equal("d4095d41-3aee-8791-c421-9bc7f88f7c3e", status.ClusterId);
-        Assert.Equal("primary", status.Mode);
+        Assert.Equal(DrMode.primary, status.Mode);
         Assert.True(status.IsPrimary);
         Assert.False(status.IsSecondary);
         Assert.Null(status.State);
@@ -99,7 +99,7 @@ public sealed class ResponseParsersTests
     {
         var status = ResponseParsers.Status(Answer(SecondaryStatus));
 
-        Assert.Equal("secondary", status.Mode);
+        Assert.Equal(DrMode.secondary, status.Mode);
         Assert.True(status.IsSecondary);
         Assert.Equal("stream-wals", status.State);
         Assert.Equal(241, status.LastRemoteWal);
@@ -152,7 +152,7 @@ public sealed class ResponseParsersTests
     {
         var status = ResponseParsers.Status(Answer("""{"data":{"mode":"disabled"}}"""));
 
-        Assert.Equal("disabled", status.Mode);
+        Assert.Equal(DrMode.disabled, status.Mode);
         Assert.False(status.IsPrimary);
         Assert.False(status.IsSecondary);
         Assert.Null(status.ClusterId);
@@ -164,7 +164,7 @@ public sealed class ResponseParsersTests
 
     [Fact]
     public void MissingModeReadsAsUnknown() =>
-        Assert.Equal("unknown", ResponseParsers.Status(Answer("""{"data":{}}""")).Mode);
+        Assert.Equal(DrMode.unknown, ResponseParsers.Status(Answer("""{"data":{}}""")).Mode);
 
     [Theory]
     [InlineData("""{"mode":"primary"}""")]
@@ -375,5 +375,19 @@ public sealed class ResponseParsersTests
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1764400000), health.ServerTime);
         Assert.Equal(Cluster, health.Address);
         Assert.False(health.Sealed);
+    }
+
+    [Theory]
+    [InlineData("primary", DrMode.primary)]
+    [InlineData("PRIMARY", DrMode.primary)]
+    [InlineData("bootstrapping", DrMode.bootstrapping)]
+    [InlineData("performance-primary", DrMode.unknown)]
+    [InlineData("1", DrMode.unknown)]
+    public void ModeIsAnEnumOfVaultsWords_AndANewModeIsUnknownWithItsTextInRaw(string text, DrMode mode)
+    {
+        var status = ResponseParsers.Status(Answer($$$"""{"data":{"mode":"{{{text}}}"}}"""));
+
+        Assert.Equal(mode, status.Mode);
+        Assert.Equal(text, status.Raw["mode"]);
     }
 }

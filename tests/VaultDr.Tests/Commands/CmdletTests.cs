@@ -51,7 +51,7 @@ public sealed class CmdletTests : IDisposable
         Assert.Equal("true", request.Header("X-Vault-Request"));
         Assert.Equal(VaultToken, request.Header("X-Vault-Token"));
         Assert.Equal("", request.Body);
-        Assert.Equal("primary", status.Mode);
+        Assert.Equal(DrMode.primary, status.Mode);
         Assert.Equal("running", status.State);
         Assert.Equal(241, status.LastWal);
         Assert.Equal(new[] { "3" }, status.KnownSecondaries);
@@ -59,6 +59,7 @@ public sealed class CmdletTests : IDisposable
         Assert.Equal("connected", peer.ConnectionStatus);
         Assert.Equal(new DateTimeOffset(2020, 6, 10, 15, 40, 47, TimeSpan.FromHours(-7)), peer.LastHeartbeat);
         Assert.Equal(_vault.BaseAddress, status.Address);
+        Assert.Equal(_vault.BaseAddress.Authority, status.Cluster);
         Assert.True(status.Raw.ContainsKey("future_field"));
     }
 
@@ -73,7 +74,7 @@ public sealed class CmdletTests : IDisposable
         var results = _ps.Run("Get-VaultDrStatus -Connection $c, (New-VaultDrConnection -Address $secondAddress -Token $vaultToken)")
             .Select(o => (DrStatus)o.BaseObject).ToArray();
 
-        Assert.Equal(new[] { "primary", "secondary" }, results.Select(s => s.Mode));
+        Assert.Equal(new[] { DrMode.primary, DrMode.secondary }, results.Select(s => s.Mode));
         Assert.Equal(240, results[1].LastRemoteWal);
         Assert.Empty(_ps.Errors);
     }
@@ -88,7 +89,7 @@ public sealed class CmdletTests : IDisposable
 
         var results = _ps.Run("Get-VaultDrStatus -Connection $c, (New-VaultDrConnection -Address $secondAddress -Token $vaultToken)");
 
-        Assert.Equal("primary", ((DrStatus)Assert.Single(results).BaseObject).Mode);
+        Assert.Equal(DrMode.primary, ((DrStatus)Assert.Single(results).BaseObject).Mode);
         var error = Assert.Single(_ps.Errors);
         Assert.Equal("VaultDrPermissionDenied,VaultDr.Commands.GetVaultDrStatusCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
@@ -103,7 +104,7 @@ public sealed class CmdletTests : IDisposable
 
         var status = (DrStatus)Assert.Single(_ps.Run("Get-VaultDrStatus -Address $vaultAddress -Token $vaultToken")).BaseObject;
 
-        Assert.Equal("disabled", status.Mode);
+        Assert.Equal(DrMode.disabled, status.Mode);
         Assert.Equal(VaultToken, Assert.Single(_vault.Requests).Header("X-Vault-Token"));
     }
 
@@ -144,7 +145,7 @@ public sealed class CmdletTests : IDisposable
 
         var status = (DrStatus)Assert.Single(_ps.Run("Invoke-VaultDrPromote -Connection $c -DrOperationToken $op -Confirm:$false -PassThru")).BaseObject;
 
-        Assert.Equal("primary", status.Mode);
+        Assert.Equal(DrMode.primary, status.Mode);
         Assert.Equal(new[] { "POST", "GET" }, _vault.Requests.Select(r => r.Method));
     }
 

@@ -39,8 +39,8 @@ public sealed class FailoverRunnerTests
             ["Demote", "StartOperationToken", "SubmitKeyShare", "SubmitKeyShare", "SubmitKeyShare", "UpdatePrimary", "DeleteOperationToken"],
             _a.Changes);
         Assert.Equal(["StartOperationToken", "SubmitKeyShare", "SubmitKeyShare", "SubmitKeyShare", "Promote force=False", "CreateSecondaryToken id=a-1 ttl=1800s"], _b.Changes);
-        Assert.Equal("primary", report.NewPrimaryStatus?.Mode);
-        Assert.Equal("secondary", report.OldPrimaryStatus?.Mode);
+        Assert.Equal(DrMode.primary, report.NewPrimaryStatus?.Mode);
+        Assert.Equal(DrMode.secondary, report.OldPrimaryStatus?.Mode);
         Assert.Equal("stream-wals", report.OldPrimaryStatus?.State);
         Assert.Null(report.NextSafeCommand);
     }

@@ -32,7 +32,7 @@ internal sealed class FakeDrCluster : IDrEndpoints
 
     public VaultDrConnection Connection { get; }
 
-    internal string Mode { get; set; } = "disabled";
+    internal DrMode Mode { get; set; } = DrMode.disabled;
 
     internal string ClusterId { get; set; } = "6a7c4f0e-1111-2222-3333-444455556666";
 
@@ -65,8 +65,8 @@ internal sealed class FakeDrCluster : IDrEndpoints
     /// <summary>A DR primary and its secondary "b", caught up.</summary>
     internal static (FakeDrCluster Primary, FakeDrCluster Secondary) Pair(SteppingClock clock)
     {
-        var a = new FakeDrCluster("a", clock) { Mode = "primary" };
-        var b = new FakeDrCluster("b", clock) { Mode = "secondary", ClusterId = a.ClusterId };
+        var a = new FakeDrCluster("a", clock) { Mode = DrMode.primary };
+        var b = new FakeDrCluster("b", clock) { Mode = DrMode.secondary, ClusterId = a.ClusterId };
         b.Follow(a, "b");
         b.CaughtUpAt = clock.Now;
         return (a, b);
@@ -89,12 +89,12 @@ internal sealed class FakeDrCluster : IDrEndpoints
     public Task<DrStatus> ReadStatusAsync(CancellationToken cancellationToken)
     {
         Enter("ReadStatus");
-        var primary = Mode == "primary";
+        var primary = Mode == DrMode.primary;
         var following = Following;
         return Task.FromResult(new DrStatus
         {
             Address = Connection.Address,
-            ClusterId = Mode == "disabled" ? null : ClusterId,
+            ClusterId = Mode == DrMode.disabled ? null : ClusterId,
             Mode = Mode,
             State = primary ? "running" : following is null ? "idle" : CaughtUp ? "stream-wals" : "merkle-sync",
             LastWal = primary ? LastWal : null,
@@ -107,21 +107,21 @@ internal sealed class FakeDrCluster : IDrEndpoints
         });
     }
 
-    public Task EnablePrimaryAsync(string? primaryClusterAddress, CancellationToken cancellationToken) => Change("EnablePrimary", () => Mode = "primary");
+    public Task EnablePrimaryAsync(string? primaryClusterAddress, CancellationToken cancellationToken) => Change("EnablePrimary", () => Mode = DrMode.primary);
 
     public Task DemotePrimaryAsync(CancellationToken cancellationToken) => Change("Demote", () =>
     {
-        RequireMode("primary", "sys/replication/dr/primary/demote", "this cluster is not a DR primary");
-        Mode = "secondary";
+        RequireMode(DrMode.primary, "sys/replication/dr/primary/demote", "this cluster is not a DR primary");
+        Mode = DrMode.secondary;
         Following = null;
     });
 
-    public Task DisablePrimaryAsync(CancellationToken cancellationToken) => Change("DisablePrimary", () => Mode = "disabled");
+    public Task DisablePrimaryAsync(CancellationToken cancellationToken) => Change("DisablePrimary", () => Mode = DrMode.disabled);
 
     public Task<SecondaryActivationToken> CreateSecondaryTokenAsync(string id, VaultDuration ttl, string? secondaryPublicKey, CancellationToken cancellationToken)
     {
         Enter($"CreateSecondaryToken id={id} ttl={ttl.ToVaultString()}");
-        RequireMode("primary", "sys/replication/dr/primary/secondary-token", "this cluster is not a DR primary");
+        RequireMode(DrMode.primary, "sys/replication/dr/primary/secondary-token", "this cluster is not a DR primary");
         return Task.FromResult(new SecondaryActivationToken { Id = id, ActivationToken = SecretText.Protect($"activation:{Connection.Name}:{id}"), Address = Connection.Address });
     }
 
@@ -136,24 +136,24 @@ internal sealed class FakeDrCluster : IDrEndpoints
     public Task PromoteAsync(SecureString drOperationToken, string? primaryClusterAddress, bool force, CancellationToken cancellationToken) => Change($"Promote force={force}", () =>
     {
         RequireOperationToken(drOperationToken, "sys/replication/dr/secondary/promote");
-        RequireMode("secondary", "sys/replication/dr/secondary/promote", "this cluster is not a DR secondary");
+        RequireMode(DrMode.secondary, "sys/replication/dr/secondary/promote", "this cluster is not a DR secondary");
         if (!PromotionTakesEffect)
         {
             return;
         }
 
         LastWal = Following?.LastWal ?? LastWal;
-        Mode = "primary";
+        Mode = DrMode.primary;
         Following = null;
         SecondaryId = null;
     });
 
-    public Task DisableSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken) => Change("DisableSecondary", () => Mode = "disabled");
+    public Task DisableSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken) => Change("DisableSecondary", () => Mode = DrMode.disabled);
 
     public Task UpdatePrimaryAsync(SecureString drOperationToken, SecureString? activationToken, PrimaryTarget target, CancellationToken cancellationToken) => Change("UpdatePrimary", () =>
     {
         RequireOperationToken(drOperationToken, "sys/replication/dr/secondary/update-primary");
-        RequireMode("secondary", "sys/replication/dr/secondary/update-primary", "this cluster is not a DR secondary");
+        RequireMode(DrMode.secondary, "sys/replication/dr/secondary/update-primary", "this cluster is not a DR secondary");
         var parts = SecretText.Reveal(activationToken!).Split(':');
         var primary = Realm.Single(c => c.Connection.Name == parts[1]);
         Follow(primary, parts[2]);
@@ -196,7 +196,7 @@ internal sealed class FakeDrCluster : IDrEndpoints
 
     public Task DeleteOperationTokenAsync(SecureString drOperationToken, CancellationToken cancellationToken) => Change("DeleteOperationToken", () =>
     {
-        RequireMode("secondary", "sys/replication/dr/secondary/operation-token/delete", "this cluster is not a DR secondary");
+        RequireMode(DrMode.secondary, "sys/replication/dr/secondary/operation-token/delete", "this cluster is not a DR secondary");
         _validOperationTokens.Remove(SecretText.Reveal(drOperationToken));
     });
 
@@ -246,7 +246,7 @@ internal sealed class FakeDrCluster : IDrEndpoints
         Address = Connection.Address,
     };
 
-    private void RequireMode(string mode, string path, string text)
+    private void RequireMode(DrMode mode, string path, string text)
     {
         if (Mode != mode)
         {

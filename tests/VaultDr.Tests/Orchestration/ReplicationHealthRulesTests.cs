@@ -12,7 +12,7 @@ public sealed class ReplicationHealthRulesTests
     private static DrStatus Primary(long lastWal = 241, string merkle = "56794a98e52598f35974024fba6691f047e772e9", string connection = "connected", string clusterId = "c1") => new()
     {
         Address = PrimaryAddress,
-        Mode = "primary",
+        Mode = DrMode.primary,
         State = "running",
         ClusterId = clusterId,
         LastWal = lastWal,
@@ -20,7 +20,7 @@ public sealed class ReplicationHealthRulesTests
         Secondaries = new[] { new DrPeer { NodeId = "dr-b", ApiAddress = "https://vault-b:8200", ConnectionStatus = connection, LastHeartbeat = Now.AddSeconds(-2) } },
     };
 
-    private static DrStatus Secondary(long lastRemoteWal = 241, string state = "stream-wals", string merkle = "56794a98e52598f35974024fba6691f047e772e9", string clusterId = "c1", string mode = "secondary") => new()
+    private static DrStatus Secondary(long lastRemoteWal = 241, string state = "stream-wals", string merkle = "56794a98e52598f35974024fba6691f047e772e9", string clusterId = "c1", DrMode mode = DrMode.secondary) => new()
     {
         Address = SecondaryAddress,
         Mode = mode,
@@ -94,7 +94,7 @@ public sealed class ReplicationHealthRulesTests
     [Fact]
     public void TwoPrimariesWithOneClusterId_IsSplitBrain()
     {
-        var health = ReplicationHealthRules.Evaluate(Primary(), Secondary(mode: "primary", state: "running"), Now);
+        var health = ReplicationHealthRules.Evaluate(Primary(), Secondary(mode: DrMode.primary, state: "running"), Now);
 
         Assert.True(health.TwoPrimaries);
         Assert.False(health.Healthy);
@@ -114,7 +114,7 @@ public sealed class ReplicationHealthRulesTests
     public void PeerFoundByApiAddressWhenIdsDiffer()
     {
         var secondary = Secondary();
-        var withoutId = new DrStatus { Address = secondary.Address, Mode = "secondary", State = "stream-wals", ClusterId = "c1", LastRemoteWal = 241, MerkleRoot = secondary.MerkleRoot };
+        var withoutId = new DrStatus { Address = secondary.Address, Mode = DrMode.secondary, State = "stream-wals", ClusterId = "c1", LastRemoteWal = 241, MerkleRoot = secondary.MerkleRoot };
 
         Assert.NotNull(ReplicationHealthRules.FindPeer(Primary(), withoutId));
         Assert.True(ReplicationHealthRules.Evaluate(Primary(), withoutId, Now).Healthy);
