@@ -22,7 +22,14 @@ internal sealed class CmdletStreams
 {
     private readonly Cmdlet _cmdlet;
     private readonly StreamPreferences _preferences;
+    private static long LastSourceId = long.MaxValue / 2;
     private readonly Dictionary<int, string> _openProgress = new();
+
+    // Once Ctrl+C is pressed, PowerShell's command runtime refuses every write, the record that would close a bar
+    // included, and the console host keeps drawing an unclosed bar until the whole script ends (over the output of
+    // its finally blocks and the next prompt). The bars are written under a source id of our own, so the closing
+    // record can go straight to the host then, and reach the very bar it closes.
+    private readonly long _sourceId = Interlocked.Increment(ref LastSourceId);
 
     internal CmdletStreams(Cmdlet cmdlet, StreamPreferences preferences)
     {
@@ -53,10 +60,21 @@ internal sealed class CmdletStreams
         }
         else
         {
+            if (_cmdlet.Stopping)
+            {
+                throw new PipelineStoppedException();
+            }
+
             _openProgress[record.ActivityId] = record.Activity;
         }
 
-        _cmdlet.WriteProgress(record);
+        if (record.RecordType == ProgressRecordType.Completed && _cmdlet.Stopping && _cmdlet is PSCmdlet { Host.UI: { } ui })
+        {
+            ui.WriteProgress(_sourceId, record);
+            return;
+        }
+
+        _cmdlet.CommandRuntime.WriteProgress(_sourceId, record);
     }
 #pragma warning restore RS0030
 
@@ -72,15 +90,7 @@ internal sealed class CmdletStreams
     {
         foreach (var (id, activity) in _openProgress.ToArray())
         {
-            try
-            {
-                Progress(new ProgressRecord(id, activity, "Done") { RecordType = ProgressRecordType.Completed });
-            }
-            catch (PipelineStoppedException)
-            {
-                // Ctrl+C: PowerShell refuses writes from a stopping pipeline; the host clears its bars as it stops.
-                _openProgress.Remove(id);
-            }
+            Progress(new ProgressRecord(id, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
     }
 
