@@ -315,7 +315,7 @@ Invoke-VaultDrPromote -Connection $primary -DrOperationToken $op -Confirm:$false
 
         $run.Lines | Should -Contain 'RESULT invalid-name VaultDrInvalidAzDevOpsVariable,VaultDr.Commands.NewVaultDrBatchOperationTokenCommand' -Because $run.Text
         $run.Lines | Should -Contain "##vso[task.logissue type=error]'bad name;x' is not a usable pipeline variable name (letters, digits, '.', '_' and '-')."
-        $run.Lines | Should -Contain 'RESULT promote VaultDrInvalidRequest,VaultDr.Commands.InvokeVaultDrPromoteCommand'
+        $run.Lines | Should -Contain 'RESULT promote VaultDrWrongRole,VaultDr.Commands.InvokeVaultDrPromoteCommand'
         @($run.Lines -like '##vso`[task.logissue type=error`]*Not a DR secondary*').Count | Should -Be 1 -Because $run.Text
         $run.Lines | Should -Not -BeLike '##vso`[task.setvariable*'
 

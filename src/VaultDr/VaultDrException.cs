@@ -94,4 +94,10 @@ public sealed class VaultDrOperationException : VaultDrException
         : base(errorId, ErrorCategory.InvalidOperation, message, innerException)
     {
     }
+
+    /// <summary>An operation stopped for what the cluster said, with the category that fits it (ObjectNotFound, ...).</summary>
+    internal VaultDrOperationException(string errorId, string message, ErrorCategory category)
+        : base(errorId, category, message, null)
+    {
+    }
 }

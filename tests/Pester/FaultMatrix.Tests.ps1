@@ -23,7 +23,8 @@ BeforeDiscovery {
         @{ Name = 'New-VaultDrSecondaryToken'; Method = 'POST'; Path = "$pri/secondary-token"; Mode = 'primary'; WrongMode = 'secondary'; Vault400 = $pathDisabled; Needs = @('Id')
             Invoke = { param($c, $x) New-VaultDrSecondaryToken -Connection $c -Id $x.Id -Ttl 5m } }
         @{ Name = 'Revoke-VaultDrSecondary'; Method = 'POST'; Path = "$pri/revoke-secondary"; Mode = 'primary'; WrongMode = 'secondary'; Vault400 = $pathDisabled; Needs = @('Id')
-            Invoke = { param($c, $x) Revoke-VaultDrSecondary -Connection $c -Id $x.Id -Confirm:$false } }
+            # -Force: the faults are on the revoke itself, not on the status read that checks the id (Primary.Tests.ps1).
+            Invoke = { param($c, $x) Revoke-VaultDrSecondary -Connection $c -Id $x.Id -Force -Confirm:$false } }
         @{ Name = 'Enable-VaultDrSecondary'; Method = 'POST'; Path = "$sec/enable"; Mode = 'disabled'; WrongMode = 'primary'; Vault400 = 'primary'; Needs = @('Activation'); Target = 'T'
             Invoke = { param($c, $x) Enable-VaultDrSecondary -Connection $c -ActivationToken $x.Activation -Confirm:$false } }
         @{ Name = 'Disable-VaultDrSecondary'; Method = 'POST'; Path = "$sec/disable"; Mode = 'secondary'; WrongMode = 'primary'; Vault400 = $notSecondary; Needs = @('OpToken')
@@ -262,9 +263,15 @@ Describe 'Fault matrix against the lab' {
                 $log | ForEach-Object { $_.Method | Should -Be $firstMethod; $_.Path | Should -Be $firstPath; $_.Status | Should -Be 503 }
             }
             'WrongMode400' {
-                $failure.FullyQualifiedErrorId | Should -Be (& $errorId 'VaultDrInvalidRequest')
-                $failure.Exception.Message | Should -Match ([regex]::Escape($Vault400))
+                # Vault's bare refusal is explained: the role needed, the role the cluster has, Vault's own text.
+                $failure.FullyQualifiedErrorId | Should -Be (& $errorId 'VaultDrWrongRole')
+                $failure.CategoryInfo.Category | Should -Be 'InvalidOperation'
+                $failure.Exception.Message | Should -Match "^$Name needs a "
+                $has = @{ primary = 'a DR primary'; secondary = 'a DR secondary' }[$WrongMode]
+                $failure.Exception.Message | Should -Match ([regex]::Escape("is $has. "))
+                $failure.Exception.Message | Should -Match ([regex]::Escape("(Vault answered 400: ") + '.*' + [regex]::Escape($Vault400))
                 (Get-Log $cluster $firstMethod $firstPath).Count | Should -Be 1 -Because '400 is final'
+                (Get-Log $cluster GET $StatusPath).Count | Should -Be 1 -Because 'the role is read once, after the refusal'
             }
             default { throw "No assertion for $Fault" }
         }

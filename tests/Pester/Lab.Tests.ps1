@@ -41,14 +41,14 @@ Describe 'A DR lifecycle across two lab clusters (TLS: <Tls>)' -ForEach $script:
         $status.ClusterId | Should -Match '^[0-9a-f-]{36}$'
     }
 
-    It 'refuses a secondary-only call on the primary with Vault''s own text' {
+    It 'refuses a secondary-only call on the primary: the role needed, the role it has, Vault''s own text' {
         $op = ConvertTo-TestSecret 'hvs.NotARealOperationToken0000'
         Invoke-VaultDrPromote -Connection $connA -DrOperationToken $op -Confirm:$false -ErrorVariable failure -ErrorAction SilentlyContinue
 
-        $failure[0].FullyQualifiedErrorId | Should -Be 'VaultDrInvalidRequest,VaultDr.Commands.InvokeVaultDrPromoteCommand'
-        $failure[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $failure[0].Exception.Message | Should -Match 'Not a DR secondary\.'
-        $failure[0].Exception.Message | Should -Match '400'
+        $failure[0].FullyQualifiedErrorId | Should -Be 'VaultDrWrongRole,VaultDr.Commands.InvokeVaultDrPromoteCommand'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $failure[0].Exception.Message | Should -Match '^Invoke-VaultDrPromote needs a DR secondary, but .* is a DR primary\. '
+        $failure[0].Exception.Message | Should -Match '\(Vault answered 400: Not a DR secondary\.\)$'
     }
 
     It 'writes data on the primary and the WAL advances' {
@@ -79,7 +79,8 @@ Describe 'A DR lifecycle across two lab clusters (TLS: <Tls>)' -ForEach $script:
 
     It 'the DR secondary refuses other paths with 400 "path disabled in replication DR secondary mode"' {
         Get-VaultDrLabSecret -Connection $connB -Path app/db -ErrorVariable failure -ErrorAction SilentlyContinue
-        $failure[0].FullyQualifiedErrorId | Should -Be 'VaultDrInvalidRequest,VaultDr.Commands.GetVaultDrLabSecretCommand'
+        $failure[0].FullyQualifiedErrorId | Should -Be 'VaultDrWrongRole,VaultDr.Commands.GetVaultDrLabSecretCommand'
+        $failure[0].Exception.Message | Should -Match '^Get-VaultDrLabSecret needs a cluster that is not a DR secondary, but .* is a DR secondary\. '
         $failure[0].Exception.Message | Should -Match 'path disabled in replication DR secondary mode'
     }
 

@@ -178,18 +178,38 @@ Describe 'Primary-side changes' {
         $stub.Requests[0].Body | Should -Be '{}'
     }
 
-    It 'Revoke-VaultDrSecondary POSTs {"id":...}' {
+    It 'Revoke-VaultDrSecondary reads the status, finds the id among known_secondaries, then POSTs {"id":...}' {
+        $null = $stub.Respond('GET', $StatusPath, 200, $StatusPrimaryJson.Replace('"known_secondaries":["3"]', '"known_secondaries":["3","us-east"]'))
         $null = $stub.Respond('POST', '/v1/sys/replication/dr/primary/revoke-secondary', 204)
         $output = Revoke-VaultDrSecondary -Connection $connection -Id 'us-east' -Confirm:$false
         $output | Should -BeNullOrEmpty
+        $stub.Requests.Count | Should -Be 2
+        Assert-VaultRequest $stub.Requests[0] -Method GET -Path $StatusPath
+        Assert-VaultRequest $stub.Requests[1] -Method POST -Path '/v1/sys/replication/dr/primary/revoke-secondary'
+        $stub.Requests[1].Body | Should -Be '{"id":"us-east"}'
+    }
+
+    It 'Revoke-VaultDrSecondary -Force skips the check: one POST' {
+        $null = $stub.Respond('POST', '/v1/sys/replication/dr/primary/revoke-secondary', 204)
+        Revoke-VaultDrSecondary -Connection $connection -Id 'gone-already' -Force -Confirm:$false
+        $stub.Requests.Count | Should -Be 1
         Assert-VaultRequest $stub.Requests[0] -Method POST -Path '/v1/sys/replication/dr/primary/revoke-secondary'
-        $stub.Requests[0].Body | Should -Be '{"id":"us-east"}'
+        $stub.Requests[0].Body | Should -Be '{"id":"gone-already"}'
+    }
+
+    It 'Revoke-VaultDrSecondary of an id the primary does not list: ObjectNotFound, the known ids, nothing POSTed' {
+        $null = $stub.Respond('GET', $StatusPath, 200, $StatusPrimaryJson)
+        $err = { Revoke-VaultDrSecondary -Connection $connection -Id 'us-eats' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VaultDrUnknownSecondaryId,VaultDr.Commands.RevokeVaultDrSecondaryCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.Exception.Message | Should -BeLike "*lists no DR secondary 'us-eats' (known: '3'). Nothing was revoked.*"
+        @($stub.Requests | Where-Object Method -eq 'POST').Count | Should -Be 0
     }
 
     It 'Revoke-VaultDrSecondary -PassThru returns the status' {
         $null = $stub.Respond('POST', '/v1/sys/replication/dr/primary/revoke-secondary', 204)
         $null = $stub.Respond('GET', $StatusPath, 200, $StatusPrimaryJson)
-        (Revoke-VaultDrSecondary -Connection $connection -Id 'us-east' -Confirm:$false -PassThru).Mode | Should -Be 'primary'
+        (Revoke-VaultDrSecondary -Connection $connection -Id '3' -Confirm:$false -PassThru).Mode | Should -Be 'primary'
     }
 }
 

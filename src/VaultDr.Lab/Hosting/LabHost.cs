@@ -139,6 +139,9 @@ public sealed class LabHost : IAsyncDisposable
         result["clusterAddress"] = server.Node.ClusterAddress.ToString();
         result["running"] = server.Node.Running;
         result["sealed"] = server.Node.Sealed;
+        // The token that works on the cluster now (a DR secondary's is its primary's): the lab is a loopback test tool,
+        // and its READY line hands out root tokens already.
+        result["rootToken"] = server.Node.RootToken;
         result["latencyMs"] = server.LatencyMs;
         result["standbyAddress"] = server.Standby?.Address.ToString();
         return result;

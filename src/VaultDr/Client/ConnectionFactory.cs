@@ -14,6 +14,9 @@ internal sealed class ConnectionRequest
 
     public SecureString? Token { get; set; }
 
+    /// <summary>Where <see cref="Token"/> came from, in words for error messages ("-Token", "the lab's root token of vault-1").</summary>
+    public string TokenOrigin { get; set; } = "-Token";
+
     public string? Namespace { get; set; }
 
     public string? CACertificateFile { get; set; }
@@ -48,8 +51,9 @@ internal static class ConnectionFactory
     {
         string? Env(string name) => environment(name) is { Length: > 0 } value ? value : null;
 
-        var address = ParseAddress(request.Address ?? Env("VAULT_ADDR") ?? DefaultAddress);
-        var token = request.Token ?? TokenFromEnvironment(Env("VAULT_TOKEN"), homeDirectory);
+        var addressText = request.Address ?? Env("VAULT_ADDR");
+        var address = ParseAddress(addressText ?? DefaultAddress);
+        var (token, tokenOrigin) = request.Token is { } explicitToken ? (explicitToken, request.TokenOrigin) : TokenFromEnvironment(Env("VAULT_TOKEN"), homeDirectory);
         var caFile = request.CACertificateFile ?? Env("VAULT_CACERT");
         var caPath = request.CACertificatePath ?? Env("VAULT_CAPATH");
         var roots = LoadTrustedRoots(caFile, caPath);
@@ -67,7 +71,11 @@ internal static class ConnectionFactory
         var name = request.Name is { Length: > 0 } given ? given : address.Authority;
         return new VaultDrConnection(
             name, address, token, request.Namespace ?? Env("VAULT_NAMESPACE"), caFile, caPath, roots, clientCertificate, skip,
-            Env("VAULT_TLS_SERVER_NAME"), timeout, maxRetries);
+            Env("VAULT_TLS_SERVER_NAME"), timeout, maxRetries)
+        {
+            TokenOrigin = tokenOrigin,
+            AddressIsDefault = addressText is null,
+        };
     }
 
     /// <summary>An absolute http(s) address with no query or fragment; always ends in '/'.</summary>
@@ -94,28 +102,33 @@ internal static class ConnectionFactory
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
-    private static SecureString? TokenFromEnvironment(string? environmentToken, string? homeDirectory)
+    private static (SecureString? Token, string Origin) TokenFromEnvironment(string? environmentToken, string? homeDirectory)
     {
         if (environmentToken is not null)
         {
-            return SecretText.Protect(environmentToken.Trim());
+            return (SecretText.Protect(environmentToken.Trim()), "VAULT_TOKEN");
         }
 
         if (string.IsNullOrEmpty(homeDirectory))
         {
-            return null;
+            return (null, NoTokenOrigin);
         }
 
         var tokenFile = Path.Combine(homeDirectory, ".vault-token");
         try
         {
-            return File.Exists(tokenFile) && File.ReadAllText(tokenFile).Trim() is { Length: > 0 } fromFile ? SecretText.Protect(fromFile) : null;
+            return File.Exists(tokenFile) && File.ReadAllText(tokenFile).Trim() is { Length: > 0 } fromFile
+                ? (SecretText.Protect(fromFile), tokenFile)
+                : (null, NoTokenOrigin);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return (null, NoTokenOrigin);
         }
     }
+
+    /// <summary>The token origin of a connection that has none.</summary>
+    internal const string NoTokenOrigin = "";
 
     private static X509Certificate2Collection LoadTrustedRoots(string? caFile, string? caPath)
     {

@@ -34,6 +34,14 @@ internal sealed class DrEndpoints : IDrEndpoints
     private const string TokenCreatePathPrefix = "auth/token/create/";
     private const string SecretPathPrefix = "secret/";
 
+    /// <summary>Every fixed path above (for completion of the lab's fault paths).</summary>
+    internal static readonly IReadOnlyList<string> Paths =
+    [
+        StatusPath, PrimaryEnablePath, PrimaryDemotePath, PrimaryDisablePath, SecondaryTokenPath, RevokeSecondaryPath, GeneratePublicKeyPath,
+        SecondaryEnablePath, PromotePath, SecondaryDisablePath, UpdatePrimaryPath, OperationTokenAttemptPath, OperationTokenUpdatePath,
+        OperationTokenDeletePath, HealthPath,
+    ];
+
     // sys/health reports the node's role through these statuses: answers, not errors.
     private static readonly int[] HealthRoleStatuses = [429, 472, 473, 474, 501, 503, 530];
 

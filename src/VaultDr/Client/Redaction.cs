@@ -17,6 +17,7 @@ internal static partial class Redaction
     {
         "token", "dr_operation_token", "key", "keys", "keys_base64", "otp", "encoded_token", "encoded_root_token",
         "secondary_public_key", "pgp_key", "client_token", "root_token", "accessor", "wrapped_accessor", "id_token",
+        "rootToken", "unsealKeys",
     };
 
     private static readonly HashSet<string> SecretHeaders = new(StringComparer.OrdinalIgnoreCase)

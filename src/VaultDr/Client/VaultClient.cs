@@ -132,10 +132,21 @@ internal sealed class VaultClient : IDisposable
                     continue;
                 }
 
-                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets);
+                if (url.Scheme == Uri.UriSchemeHttp && ErrorAdvice.IsHttpToHttpsAnswer(status, response.Content))
+                {
+                    throw ErrorAdvice.HttpsRequired(method, url);
+                }
+
+                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets, status == 403 ? ErrorAdvice.Forbidden(_connection) : null);
             }
 
             log.Verbose($"{method} {url} failed after {took.TotalMilliseconds:0} ms: {failure}");
+            if (failure == AttemptFailure.ConnectionLost && url.Scheme == Uri.UriSchemeHttp && await TlsProbe.SpeaksTlsAsync(url, cancellationToken).ConfigureAwait(false))
+            {
+                // A TLS listener drops a plain HTTP request unread: not lost, just the wrong scheme. Retrying cannot help.
+                throw ErrorAdvice.HttpsRequired(method, url);
+            }
+
             if (failure == AttemptFailure.ResponseTooLarge)
             {
                 // Re-sending would fetch the same oversized answer; and a state-changing call may have acted.
@@ -153,7 +164,7 @@ internal sealed class VaultClient : IDisposable
                 continue;
             }
 
-            throw VaultErrorMapping.FromFailure(failure, method, url, _connection.Timeout, Sanitize(response.Error, secrets));
+            throw VaultErrorMapping.FromFailure(failure, method, url, _connection.Timeout, Sanitize(response.Error, secrets), request.ChangesState, ErrorAdvice.DefaultAddress(_connection));
         }
     }
 

@@ -23,18 +23,27 @@ internal static class VaultErrorMapping
         _ => ("VaultDrHttpError", ErrorCategory.NotSpecified),
     };
 
-    internal static VaultApiException FromStatus(int status, string? body, string method, string path, IEnumerable<string> secrets)
+    internal static VaultApiException FromStatus(int status, string? body, string method, string path, IEnumerable<string> secrets, string? advice = null)
     {
         var errors = ReadErrors(body).Select(e => Redaction.RedactText(e, secrets)).ToArray();
         var (id, category) = ForStatus(status);
         var what = errors.Length > 0 ? string.Join("; ", errors) : "no error text";
-        var message = $"Vault answered {status} to {method} /{path}: {what}";
+        var message = $"Vault answered {status} to {method} /{path}: {what}" + (advice is null ? string.Empty : $". {advice}");
         return new VaultApiException(id, category, message, status, method, "/" + path, errors);
     }
 
-    internal static VaultConnectionException FromFailure(AttemptFailure failure, string method, Uri url, TimeSpan timeout, Exception? cause)
+    /// <param name="changesState">False for a read: a lost read is safe to repeat, so the message does not warn that the server may have acted.</param>
+    /// <param name="advice">What to try next, when VaultDr knows (a default address nobody gave, say).</param>
+    internal static VaultConnectionException FromFailure(AttemptFailure failure, string method, Uri url, TimeSpan timeout, Exception? cause, bool changesState = true, string? advice = null)
+    {
+        var exception = Failure(failure, method, url, timeout, cause, changesState);
+        return advice is null ? exception : new VaultConnectionException(exception.ErrorId, $"{exception.Message} {advice}", exception.RequestMayHaveBeenProcessed, cause);
+    }
+
+    private static VaultConnectionException Failure(AttemptFailure failure, string method, Uri url, TimeSpan timeout, Exception? cause, bool changesState)
     {
         var where = $"{method} {url.GetLeftPart(UriPartial.Path)}";
+        var mayHaveActed = changesState ? " The server may still have acted on the request; check its status before trying again." : " Reading it again is safe.";
         return failure switch
         {
             AttemptFailure.ConnectionRefused => new("VaultDrConnectionRefused", $"{where}: the connection was refused. Is Vault running at {url.GetLeftPart(UriPartial.Authority)}?", false, cause),
@@ -47,13 +56,13 @@ internal static class VaultErrorMapping
                 cause),
             AttemptFailure.Timeout => new(
                 "VaultDrTimeout",
-                $"{where}: no answer within {timeout.TotalSeconds:0.###} s. The server may still have acted on the request; check its status before trying again.",
-                true,
+                $"{where}: no answer within {timeout.TotalSeconds:0.###} s.{mayHaveActed}",
+                changesState,
                 cause),
             _ => new(
                 "VaultDrConnectionLost",
-                $"{where}: the connection was lost before a complete answer came back. The server may have acted on the request; check its status before trying again.",
-                true,
+                $"{where}: the connection was lost before a complete answer came back.{mayHaveActed.Replace("still have acted", "have acted", StringComparison.Ordinal)}",
+                changesState,
                 cause),
         };
     }

@@ -42,6 +42,15 @@ internal sealed class LabControlEndpoints
         return response.Data.GetString("address") ?? throw new VaultResponseException("The lab did not return the standby's address.");
     }
 
+    /// <summary>GET lab: the root token that works on <paramref name="cluster"/> now (a DR secondary's is its primary's).</summary>
+    internal async Task<System.Security.SecureString> ReadRootTokenAsync(LabCluster cluster, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(VaultRequest.LabControl(HttpMethod.Get, "lab"), cancellationToken).ConfigureAwait(false);
+        var entry = response.Data.GetObjectArray("clusters").FirstOrDefault(c => c.GetString("name") == cluster.Name);
+        var token = entry.ValueKind == JsonValueKind.Object ? entry.GetString("rootToken") : null;
+        return token is { Length: > 0 } ? SecretText.Protect(token) : throw new VaultResponseException($"The lab did not report a root token for {cluster.Name}.");
+    }
+
     /// <summary>POST lab/partitions: the two clusters can no longer reach each other.</summary>
     internal Task PartitionAsync(LabCluster a, LabCluster b, CancellationToken cancellationToken) =>
         SendAsync(VaultRequest.LabControl(HttpMethod.Post, "lab/partitions").With("a", a.Name).With("b", b.Name), cancellationToken);

@@ -215,7 +215,7 @@ internal static class LabLauncher
                 CACertificateFile = caFile,
                 Lab = lab,
                 Connection = ConnectionFactory.Create(
-                    new ConnectionRequest { Name = name, Address = cluster.GetString("apiAddress"), Token = rootToken, CACertificateFile = caFile },
+                    new ConnectionRequest { Name = name, Address = cluster.GetString("apiAddress"), Token = rootToken, TokenOrigin = $"the lab's root token of {name}", CACertificateFile = caFile },
                     _ => null,
                     null),
             };

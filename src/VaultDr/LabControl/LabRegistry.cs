@@ -33,6 +33,10 @@ internal static class LabRegistry
         }
     }
 
+    /// <summary>The lab cluster of this session whose Connection is <paramref name="connection"/>, if any.</summary>
+    internal static LabCluster? ClusterOf(VaultDrConnection connection) =>
+        Mine().SelectMany(lab => lab.Clusters).FirstOrDefault(cluster => ReferenceEquals(cluster.Connection, connection));
+
     internal static void Remove(VaultDrLab lab)
     {
         lock (Labs)

@@ -45,7 +45,8 @@ public sealed class LabCluster
 
     public VaultDrConnection Connection { get; init; } = null!;
 
-    public SecureString RootToken { get; init; } = new();
+    /// <summary>The root token that works on the cluster: after Enable-VaultDrSecondary, its primary's.</summary>
+    public SecureString RootToken { get; internal set; } = new();
 
     /// <summary>The unseal key shares (hex), as Vault prints them at init.</summary>
     public SecureString[] UnsealKeys { get; init; } = Array.Empty<SecureString>();

@@ -69,7 +69,14 @@ public sealed class VaultDrConnection
 
     public int MaxRetries { get; }
 
-    internal SecureString? Token { get; }
+    /// <summary>The Vault token. Replaced only for a lab cluster's connection when the cluster joins a DR primary.</summary>
+    internal SecureString? Token { get; set; }
+
+    /// <summary>Where the token came from, for error messages: "-Token", "VAULT_TOKEN", a token file, ... (empty: no token).</summary>
+    internal string TokenOrigin { get; set; } = string.Empty;
+
+    /// <summary>No address was given (no -Address, connection or VAULT_ADDR): VaultDr used Vault's default.</summary>
+    internal bool AddressIsDefault { get; init; }
 
     internal X509Certificate2Collection TrustedRoots => _trustedRoots;
 

@@ -9,6 +9,9 @@ internal static class ArgumentChecks
 {
     private const int MaxTextLength = 4096;
 
+    // An encrypted activation token carries the primary's address, credentials and key material: hundreds of characters.
+    private const int MinEncryptedTokenLength = 64;
+
     /// <summary>Non-blank text without control characters, trimmed.</summary>
     internal static string Text(string? value, string parameter)
     {
@@ -70,6 +73,15 @@ internal static class ArgumentChecks
         var plain = SecretText.Reveal(Secret(token, "ActivationToken")).Trim();
         if (!plain.StartsWith("eyJ", StringComparison.Ordinal))
         {
+            // Not a wrapped token: then it must look like one encrypted for a secondary public key (long base64).
+            if (plain.Length < MinEncryptedTokenLength || !(Base64Text.TryDecodeStandard(plain, out _) || Base64Text.TryDecodeUrl(plain, out _)))
+            {
+                throw new VaultDrArgumentException(
+                    "VaultDrInvalidActivationToken",
+                    "-ActivationToken is not an activation token: expected the wrapped token New-VaultDrSecondaryToken returns (it starts with eyJ), " +
+                    "or one encrypted for this cluster's public key. Pipe New-VaultDrSecondaryToken into this cmdlet, or ask the primary for a new token.");
+            }
+
             return;
         }
 

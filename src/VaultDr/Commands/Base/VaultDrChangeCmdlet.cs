@@ -12,18 +12,31 @@ public abstract class VaultDrChangeCmdlet : VaultDrConnectedCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>Asks ShouldProcess right before the request, sends it, and honours -PassThru.</summary>
-    internal void Change(VaultDrConnection connection, string action, Func<IDrEndpoints, CancellationToken, Task> change)
+    /// <summary>
+    /// Asks ShouldProcess right before the request, sends it, and honours -PassThru. True when the change was made.
+    /// <paramref name="check"/> runs once the change is confirmed and before it is sent (so -WhatIf sends nothing): it
+    /// may read the cluster and throw to stop the change.
+    /// </summary>
+    internal bool Change(VaultDrConnection connection, string action, Func<IDrEndpoints, CancellationToken, Task> change, Action? check = null)
     {
         if (!Confirmations.ShouldChange(connection.ToString(), action))
         {
-            return;
+            return false;
         }
 
+        check?.Invoke();
         Call(connection, change);
+        AfterChange(connection);
         if (PassThru)
         {
             WriteObject(ReadStatus(connection));
         }
+
+        return true;
+    }
+
+    /// <summary>What a cmdlet does right after its change succeeded (before -PassThru reads the status).</summary>
+    internal virtual void AfterChange(VaultDrConnection connection)
+    {
     }
 }

@@ -21,19 +21,23 @@ public abstract class VaultDrConnectedCmdlet : VaultDrCmdlet
     /// name only (one ValueFromPipeline per parameter set).
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ConnectionSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [VaultDrConnectionTransformation]
     [ValidateNotNullOrEmpty]
     public virtual VaultDrConnection[] Connection { get; set; } = Array.Empty<VaultDrConnection>();
 
+    /// <summary>Virtual (as are -Token and -Namespace) so a cmdlet with sets of its own can place them in each.</summary>
     [Parameter(ParameterSetName = AddressSet)]
     [ValidateNotNullOrEmpty]
-    public string? Address { get; set; }
+    public virtual string? Address { get; set; }
 
     [Parameter(ParameterSetName = AddressSet)]
+    [SecretTransformation]
     [ValidateNotNull]
-    public SecureString? Token { get; set; }
+    public virtual SecureString? Token { get; set; }
 
     [Parameter(ParameterSetName = AddressSet)]
-    public string? Namespace { get; set; }
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "-Namespace is the parameter's name in PowerShell, as in Vault's CLI.")]
+    public virtual string? Namespace { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -43,6 +47,10 @@ public abstract class VaultDrConnectedCmdlet : VaultDrCmdlet
             try
             {
                 ProcessConnection(connection);
+            }
+            catch (VaultApiException e)
+            {
+                WriteFailure(Explain(e, connection), connection.Address);
             }
             catch (VaultDrException e)
             {
@@ -54,9 +62,39 @@ public abstract class VaultDrConnectedCmdlet : VaultDrCmdlet
     /// <summary>Does the cmdlet's work against one cluster. VaultDr exceptions become non-terminating errors.</summary>
     internal abstract void ProcessConnection(VaultDrConnection connection);
 
+    /// <summary>The DR role this cmdlet needs of its cluster, to explain a refusal; null when any role will do.</summary>
+    internal virtual RoleRequirement? Requires => null;
+
+    /// <summary>
+    /// Vault's refusal, explained where VaultDr can say more. A 400 from a cmdlet that needs a role costs one status
+    /// read, made only now: when the cluster has another role, the error says which is needed and what to run instead.
+    /// </summary>
+    internal virtual VaultDrException Explain(VaultApiException refusal, VaultDrConnection connection)
+    {
+        if (refusal.StatusCode != 400 || Requires is not { } role)
+        {
+            return refusal;
+        }
+
+        DrStatus status;
+        try
+        {
+            status = ReadStatus(connection);
+        }
+        catch (VaultDrException)
+        {
+            return refusal;
+        }
+
+        return role.Accepts(status.Mode)
+            ? refusal
+            : new VaultDrOperationException("VaultDrWrongRole", role.Explain(MyInvocation.MyCommand.Name, connection, status.Mode, refusal), refusal);
+    }
+
     internal IReadOnlyList<VaultDrConnection> Connections()
     {
-        if (ParameterSetName == ConnectionSet)
+        // -Connection is never empty once bound (ValidateNotNullOrEmpty): a cmdlet with sets of its own names them freely.
+        if (Connection.Length > 0)
         {
             return Connection;
         }
