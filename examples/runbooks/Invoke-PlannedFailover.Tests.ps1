@@ -34,6 +34,14 @@ Describe 'Invoke-PlannedFailover.ps1 against a lab DR pair with TLS' {
         (Get-VaultDrStatus -Connection $connA).Mode | Should -Be 'primary'
     }
 
+    It 'in a session that cannot ask, stops with VaultDrConfirmationRequired before anything is sent' {
+        # This Pester run is pwsh -NonInteractive, as a pipeline agent is.
+        { & $Runbook -Primary $connA -Secondary $connB -KeyShare $shares 6>$null } |
+            Should -Throw -ErrorId 'VaultDrConfirmationRequired,VaultDr.Commands.InvokeVaultDrFailoverCommand'
+        Get-VaultDrLabRequest -Lab $pair.A.Lab | Where-Object Method -ne 'GET' | Should -BeNullOrEmpty
+        (Get-VaultDrStatus -Connection $connA).Mode | Should -Be 'primary'
+    }
+
     It 'refuses a disconnected secondary before changing anything' {
         Set-VaultDrLabPartition -Cluster $pair.A -Peer $pair.B
         try {

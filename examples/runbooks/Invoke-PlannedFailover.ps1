@@ -22,7 +22,9 @@
     $shares  = 1..3 | ForEach-Object { Read-Host -AsSecureString "Key share $_" }
     $report  = ./examples/runbooks/Invoke-PlannedFailover.ps1 -Primary $primary -Secondary $dr -KeyShare $shares
 
-    Asks for confirmation once, then fails over from vault-a to vault-b and re-attaches vault-a.
+    Fails over from vault-a to vault-b and re-attaches vault-a, asking before each change. In a session that cannot
+    ask (an agent, pwsh -NonInteractive), add -Confirm:$false; without it the runbook stops with
+    VaultDrConfirmationRequired before anything is sent.
 .EXAMPLE
     ./examples/runbooks/Invoke-PlannedFailover.ps1 -Primary $primary -Secondary $dr -KeyShare $shares -WhatIf
 
@@ -94,15 +96,11 @@ $failover = @{ Primary = $Primary; Secondary = $Secondary; TimeoutSec = $Timeout
 $failover[$kind] = $true
 if ($PSCmdlet.ParameterSetName -eq 'KeyShare') { $failover.KeyShare = $KeyShare } else { $failover.DrOperationToken = $DrOperationToken }
 
-if ($WhatIfPreference) {
-    $report = Invoke-VaultDrFailover @failover -WhatIf
-} elseif ($PSCmdlet.ShouldProcess("$($Primary.Name) -> $($Secondary.Name)", "$kind DR failover: promote $($Secondary.Name)$(if (-not $Unplanned) { ", demote $($Primary.Name)" }) and re-attach it as a DR secondary")) {
-    # The one confirmation is the runbook's own; the cmdlet's steps run without asking again.
-    $report = Invoke-VaultDrFailover @failover -Confirm:$false -ErrorAction Continue
-} else {
-    Write-Host 'Declined: nothing was changed.'
-    return
-}
+# VaultDr asks before each change (demote, promote, re-attach), naming the cluster it changes. -Confirm:$false and
+# -WhatIf given to this runbook reach it; a session that cannot ask (an agent, pwsh -NonInteractive) gets VaultDr's
+# VaultDrConfirmationRequired before anything is sent, rather than PowerShell's raw prompt error.
+$report = Invoke-VaultDrFailover @failover -ErrorAction Continue
+if (-not $report) { return }
 
 # 3. The summary, then the report.
 function Format-Cluster($Status, $Connection) {

@@ -3,6 +3,7 @@ using System.Security;
 using System.Text.RegularExpressions;
 using VaultDr.Client;
 using VaultDr.Orchestration;
+using VaultDr.Pipeline;
 
 namespace VaultDr.Commands;
 
@@ -13,38 +14,50 @@ namespace VaultDr.Commands;
 /// ShouldProcess step, so -WhatIf prints the whole plan and sends nothing. Failback is the same command the other
 /// way round: -Primary is always the cluster that is primary now.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "VaultDrFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = KeyShareSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "VaultDrFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PlannedKeyShareSet)]
 [OutputType(typeof(FailoverReport))]
 public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
 {
-    private const string KeyShareSet = "KeyShare";
-    private const string TokenSet = "DrOperationToken";
+    // Planned or unplanned, times key shares or a prepared token: four sets, so the syntax shows -Planned and
+    // -Unplanned apart. Planned is the default, so -Planned itself is optional.
+    private const string PlannedKeyShareSet = "PlannedKeyShare";
+    private const string PlannedTokenSet = "PlannedDrOperationToken";
+    private const string UnplannedKeyShareSet = "UnplannedKeyShare";
+    private const string UnplannedTokenSet = "UnplannedDrOperationToken";
 
     /// <summary>The cluster that is DR primary now (or was, in a disaster).</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [VaultDrConnectionTransformation]
     [ValidateNotNull]
     public VaultDrConnection Primary { get; set; } = null!;
 
     /// <summary>The DR secondary to promote.</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [VaultDrConnectionTransformation]
     [ValidateNotNull]
     public VaultDrConnection Secondary { get; set; } = null!;
 
     /// <summary>Unseal (or recovery) key shares for the DR operation token ceremonies.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = KeyShareSet)]
+    [Parameter(Mandatory = true, ParameterSetName = PlannedKeyShareSet)]
+    [Parameter(Mandatory = true, ParameterSetName = UnplannedKeyShareSet)]
+    [SecretTransformation]
     [ValidateNotNullOrEmpty]
     public SecureString[] KeyShare { get; set; } = Array.Empty<SecureString>();
 
     /// <summary>A DR operation token made in advance, typically a batch token from New-VaultDrBatchOperationToken.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = TokenSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = PlannedTokenSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = UnplannedTokenSet, ValueFromPipelineByPropertyName = true)]
+    [SecretTransformation]
     public SecureString DrOperationToken { get; set; } = new();
 
     /// <summary>Both clusters are up: demote the primary first (the default).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PlannedKeyShareSet)]
+    [Parameter(ParameterSetName = PlannedTokenSet)]
     public SwitchParameter Planned { get; set; }
 
     /// <summary>The primary is down: promote without demoting it.</summary>
-    [Parameter]
+    [Parameter(Mandatory = true, ParameterSetName = UnplannedKeyShareSet)]
+    [Parameter(Mandatory = true, ParameterSetName = UnplannedTokenSet)]
     public SwitchParameter Unplanned { get; set; }
 
     /// <summary>Fail over even though the secondary has not caught up (sends force=true with the promote). Writes not yet replicated are lost.</summary>
@@ -55,6 +68,11 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
     [Parameter]
     public string? SecondaryId { get; set; }
 
+    /// <summary>Also write the report as markdown here (steps, timings, topology before and after).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SummaryPath { get; set; }
+
     /// <summary>How long to wait for the new primary to run and the old one to catch up.</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
@@ -62,11 +80,6 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
 
     protected override void BeginProcessing()
     {
-        if (Planned && Unplanned)
-        {
-            ThrowFailure(new VaultDrArgumentException("VaultDrPlannedOrUnplanned", "Give -Planned or -Unplanned, not both."), null);
-        }
-
         if (Primary.Address == Secondary.Address)
         {
             ThrowFailure(new VaultDrArgumentException("VaultDrSameCluster", $"-Primary and -Secondary are the same cluster ({Primary})."), Primary.Address);
@@ -78,12 +91,14 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
         }
 
         SecondaryId = Checked(() => SecondaryId is null ? DefaultSecondaryId(Primary, DateTimeOffset.UtcNow) : ArgumentChecks.Text(SecondaryId, nameof(SecondaryId)));
+        SummaryPath = SummaryPath is null ? null : FileSystemPath(SummaryPath);
     }
 
     protected override void ProcessRecord()
     {
         // -DrOperationToken may come from the pipeline, so it is only bound by now.
-        if (ParameterSetName == TokenSet)
+        var usesToken = ParameterSetName is PlannedTokenSet or UnplannedTokenSet;
+        if (usesToken)
         {
             Checked(() => ArgumentChecks.Secret(DrOperationToken, nameof(DrOperationToken)));
         }
@@ -92,7 +107,7 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
         {
             Planned = !Unplanned,
             KeyShares = KeyShare,
-            DrOperationToken = ParameterSetName == TokenSet ? DrOperationToken : null,
+            DrOperationToken = usesToken ? DrOperationToken : null,
             Force = Force,
             SecondaryId = SecondaryId!,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
@@ -100,10 +115,44 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
         };
         var outcome = RunWorkflow((host, cancellationToken) =>
             new FailoverRunner(new DrEndpoints(Primary, host.Log), new DrEndpoints(Secondary, host.Log), plan, host).RunAsync(cancellationToken));
+        WriteSummary(outcome.Report);
         WriteObject(outcome.Report);
         if (outcome.Failure is { } failure)
         {
             WriteFailure(failure, Secondary.Address);
+        }
+    }
+
+    /// <summary>The report as markdown: to -SummaryPath, and on an Azure Pipelines agent to the run's summary tab.</summary>
+    private void WriteSummary(FailoverReport report)
+    {
+        var markdown = FailoverSummary.Markdown(report, Primary.Name, Secondary.Name);
+        try
+        {
+            if (SummaryPath is not null)
+            {
+                File.WriteAllText(SummaryPath, markdown);
+            }
+
+            Agent.UploadSummary("vaultdr-failover", markdown);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The failover is done either way; losing its summary must not hide the report.
+            Streams.Warning($"The failover summary could not be written: {e.Message}");
+        }
+    }
+
+    private string FileSystemPath(string path)
+    {
+        try
+        {
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        }
+        catch (Exception e) when (e is SessionStateException or PSArgumentException or NotSupportedException or ArgumentException)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrInvalidSummaryPath", $"-SummaryPath '{path}' is not a usable file system path: {e.Message}", e), path);
+            return path;
         }
     }
 

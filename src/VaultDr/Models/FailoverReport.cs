@@ -26,8 +26,16 @@ public sealed class FailoverReport
     /// <summary>The next command that is safe to run from here, in words an operator can follow.</summary>
     public string? NextSafeCommand { get; internal set; }
 
+    /// <summary>The old primary before the failover, as the preflight read it (null when it did not answer, or under -WhatIf).</summary>
+    public DrStatus? OldPrimaryStatusBefore { get; internal set; }
+
+    /// <summary>The secondary before the failover, as the preflight read it.</summary>
+    public DrStatus? NewPrimaryStatusBefore { get; internal set; }
+
+    /// <summary>The old primary at the end.</summary>
     public DrStatus? OldPrimaryStatus { get; internal set; }
 
+    /// <summary>The new primary at the end.</summary>
     public DrStatus? NewPrimaryStatus { get; internal set; }
 
     public TimeSpan Duration { get; internal set; }

@@ -21,10 +21,17 @@ internal sealed class FailoverPreflight
         _host = host;
     }
 
+    /// <summary>The secondary as the preflight read it.</summary>
+    internal DrStatus? SecondaryBefore { get; private set; }
+
+    /// <summary>The primary as the preflight read it (null when it did not answer).</summary>
+    internal DrStatus? PrimaryBefore { get; private set; }
+
     /// <summary>Passes with a one-line finding, or throws the reason to refuse.</summary>
     internal async Task<string?> RunAsync(CancellationToken cancellationToken)
     {
         var secondary = await ReadAsync(_secondary, "the secondary", cancellationToken).ConfigureAwait(false);
+        SecondaryBefore = secondary;
         if (!secondary.IsSecondary)
         {
             throw new VaultDrOperationException("VaultDrPreflightFailed", $"{_secondary.Connection} is in mode '{secondary.Mode}', not a DR secondary: there is nothing to promote.");
@@ -59,7 +66,7 @@ internal sealed class FailoverPreflight
 
     private async Task<string> CheckPlannedAsync(DrStatus secondary, CancellationToken cancellationToken)
     {
-        var primary = await _primary.TryReadStatusAsync(cancellationToken).ConfigureAwait(false) ?? throw new VaultDrOperationException(
+        var primary = PrimaryBefore = await _primary.TryReadStatusAsync(cancellationToken).ConfigureAwait(false) ?? throw new VaultDrOperationException(
             "VaultDrPreflightFailed",
             $"{_primary.Connection} does not answer, and a planned failover needs both clusters. If it is down, use -Unplanned.");
         if (!primary.IsPrimary)
@@ -91,7 +98,7 @@ internal sealed class FailoverPreflight
 
     private async Task<string> CheckUnplannedAsync(CancellationToken cancellationToken)
     {
-        var old = await _primary.TryReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        var old = PrimaryBefore = await _primary.TryReadStatusAsync(cancellationToken).ConfigureAwait(false);
         if (old is { IsPrimary: true })
         {
             throw new VaultDrOperationException(

@@ -17,6 +17,7 @@ internal sealed partial class FailoverRunner
     private readonly IDrEndpoints _secondary;
     private readonly FailoverPlan _plan;
     private readonly WorkflowHost _host;
+    private readonly FailoverPreflight _preflight;
     private readonly List<FailoverStep> _steps = [];
     private readonly List<(IDrEndpoints Cluster, OperationToken Token)> _generated = [];
     private bool _dryRun;
@@ -28,6 +29,7 @@ internal sealed partial class FailoverRunner
         _plan = plan;
         _host = host;
         _dryRun = plan.DryRun;
+        _preflight = new FailoverPreflight(primary, secondary, plan, host);
     }
 
     private string PrimaryName => _primary.Connection.Name;
@@ -76,6 +78,8 @@ internal sealed partial class FailoverRunner
 
         report.Steps = [.. _steps];
         report.WhatIf = _dryRun;
+        report.OldPrimaryStatusBefore = _preflight.PrimaryBefore;
+        report.NewPrimaryStatusBefore = _preflight.SecondaryBefore;
         if (!_dryRun)
         {
             report.OldPrimaryStatus = await _primary.TryReadStatusAsync(cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,13 @@ internal static class AzureDevOps
 
     internal const string GroupEnd = "##[endgroup]";
 
+    /// <summary>##vso[task.uploadsummary]path — the agent shows the markdown file on the run's summary tab.</summary>
+    internal static string UploadSummary(string path) => $"##vso[task.uploadsummary]{EscapeData(path)}";
+
+    /// <summary>Where a summary file goes on an agent: its temp directory (Agent.TempDirectory), else the system's.</summary>
+    internal static string TempDirectory(Func<string, string?>? environment = null) =>
+        (environment ?? Environment.GetEnvironmentVariable)("AGENT_TEMPDIRECTORY") is { Length: > 0 } agentTemp ? agentTemp : Path.GetTempPath();
+
     /// <summary>##vso[task.setvariable variable=NAME;issecret=true]value — the agent masks the value from then on.</summary>
     internal static string SetSecretVariable(string name, string value) =>
         $"##vso[task.setvariable variable={EscapeProperty(name)};issecret=true]{EscapeData(value)}";

@@ -24,6 +24,19 @@ internal sealed class AzureDevOpsReporter
 
     internal void GroupEnd() => Write(AzureDevOps.GroupEnd);
 
+    /// <summary>Writes <paramref name="markdown"/> to the agent's temp directory and uploads it to the run's summary tab.</summary>
+    internal void UploadSummary(string fileStem, string markdown)
+    {
+        if (!IsAgent)
+        {
+            return;
+        }
+
+        var path = Path.Combine(AzureDevOps.TempDirectory(), $"{fileStem}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Environment.ProcessId}.md");
+        File.WriteAllText(path, markdown);
+        Write(AzureDevOps.UploadSummary(path));
+    }
+
     /// <summary>
     /// -AzDevOpsVariable: stores a secret in a secret pipeline variable (issecret=true, masked by the agent from then
     /// on) instead of showing it.
