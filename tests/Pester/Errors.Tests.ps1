@@ -182,16 +182,34 @@ Describe 'Bad input is refused before any request' {
         $thrown.Exception.Message | Should -BeLike '*duration*'
     }
 
-    It 'Update-VaultDrPrimary with neither -ActivationToken nor -ClearPrimary' {
+    It 'Update-VaultDrPrimary with neither -ActivationToken nor -ClearPrimary: PowerShell cannot pick a parameter set' {
         $thrown = { Update-VaultDrPrimary -Connection $connection -DrOperationToken $OpToken -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
-        $thrown.FullyQualifiedErrorId | Should -Be 'VaultDrActivationTokenOrClearPrimary,VaultDr.Commands.UpdateVaultDrPrimaryCommand'
+        $thrown.FullyQualifiedErrorId | Should -Be 'AmbiguousParameterSet,VaultDr.Commands.UpdateVaultDrPrimaryCommand'
+        $thrown.Exception.Message | Should -Match 'insufficient number of parameters'
+        $stub.Requests.Count | Should -Be 0
     }
 
-    It 'Update-VaultDrPrimary with both -ActivationToken and -ClearPrimary' {
+    It 'Update-VaultDrPrimary -Address with neither: the default set asks for the activation token' {
+        $thrown = { Update-VaultDrPrimary -Address $stub.BaseAddress -Token (ConvertTo-TestSecret $VaultTokenText) -DrOperationToken $OpToken -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $thrown.FullyQualifiedErrorId | Should -Be 'MissingMandatoryParameter,VaultDr.Commands.UpdateVaultDrPrimaryCommand'
+        $thrown.Exception.Message | Should -Match 'ActivationToken'
+        $stub.Requests.Count | Should -Be 0
+    }
+
+    It 'Update-VaultDrPrimary with both -ActivationToken and -ClearPrimary: no parameter set takes both' {
         $jwt = ConvertTo-TestSecret (New-TestActivationJwt)
         $thrown = { Update-VaultDrPrimary -Connection $connection -DrOperationToken $OpToken -ActivationToken $jwt -ClearPrimary -Confirm:$false -ErrorAction Stop } |
             Should -Throw -PassThru
-        $thrown.FullyQualifiedErrorId | Should -Be 'VaultDrActivationTokenOrClearPrimary,VaultDr.Commands.UpdateVaultDrPrimaryCommand'
+        $thrown.FullyQualifiedErrorId | Should -Be 'AmbiguousParameterSet,VaultDr.Commands.UpdateVaultDrPrimaryCommand'
+        $stub.Requests.Count | Should -Be 0
+    }
+
+    It 'Invoke-VaultDrFailover with both -Planned and -Unplanned: no parameter set takes both' {
+        $thrown = { Invoke-VaultDrFailover -Primary $connection -Secondary $connection -DrOperationToken $OpToken -Planned -Unplanned -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $thrown.FullyQualifiedErrorId | Should -Be 'AmbiguousParameterSet,VaultDr.Commands.InvokeVaultDrFailoverCommand'
+        $stub.Requests.Count | Should -Be 0
     }
 
     It 'an empty DR operation token' {

@@ -49,8 +49,9 @@ BeforeDiscovery {
         @{ Name = 'Invoke-VaultDrPromote'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
         @{ Name = 'Disable-VaultDrSecondary'; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $true }
         @{ Name = 'Update-VaultDrPrimary'; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $true }
-        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'ActivationToken'; Type = 'securestring'; Mandatory = $false }
-        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'ClearPrimary'; Type = 'switch'; Mandatory = $false }
+        # Mandatory in their own parameter sets (ActivationToken*, ClearPrimary*): exactly one of them is given.
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'ActivationToken'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'ClearPrimary'; Type = 'switch'; Mandatory = $true }
         @{ Name = 'Update-VaultDrPrimary'; Parameter = 'PrimaryApiAddress'; Type = 'string'; Mandatory = $false }
         @{ Name = 'Update-VaultDrPrimary'; Parameter = 'CAFile'; Type = 'string'; Mandatory = $false }
         @{ Name = 'Update-VaultDrPrimary'; Parameter = 'CAPath'; Type = 'string'; Mandatory = $false }

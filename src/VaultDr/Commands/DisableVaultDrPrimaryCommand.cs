@@ -7,6 +7,12 @@ namespace VaultDr.Commands;
 [OutputType(typeof(DrStatus))]
 public sealed class DisableVaultDrPrimaryCommand : VaultDrChangeCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.Primary(
+        onSecondary: "On a DR secondary, Disable-VaultDrSecondary turns DR replication off.",
+        onDisabled: "DR replication is off already.");
+
+    internal override RoleRequirement Requires => Role;
+
     internal override void ProcessConnection(VaultDrConnection connection) =>
         Change(
             connection,

@@ -7,6 +7,12 @@ namespace VaultDr.Commands;
 [OutputType(typeof(DrStatus))]
 public sealed class DisableVaultDrSecondaryCommand : VaultDrOperationTokenCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.Secondary(
+        onPrimary: "On a DR primary, Disable-VaultDrPrimary turns DR replication off.",
+        onDisabled: "DR replication is off already.");
+
+    internal override RoleRequirement Requires => Role;
+
     internal override void ProcessConnection(VaultDrConnection connection)
     {
         var token = CheckedOperationToken();

@@ -7,6 +7,12 @@ namespace VaultDr.Commands;
 [OutputType(typeof(DrStatus))]
 public sealed class InvokeVaultDrDemoteCommand : VaultDrChangeCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.Primary(
+        onSecondary: "It is a DR secondary already: there is nothing to demote.",
+        onDisabled: "DR replication is not enabled on it: there is nothing to demote.");
+
+    internal override RoleRequirement Requires => Role;
+
     internal override void ProcessConnection(VaultDrConnection connection) =>
         Change(connection, "Demote the DR primary to a secondary (it stops serving clients)", (cluster, cancellationToken) => cluster.DemotePrimaryAsync(cancellationToken));
 }

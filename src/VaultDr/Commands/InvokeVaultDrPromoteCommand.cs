@@ -10,6 +10,10 @@ namespace VaultDr.Commands;
 [OutputType(typeof(DrStatus))]
 public sealed class InvokeVaultDrPromoteCommand : VaultDrOperationTokenCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.Secondary(
+        onPrimary: "It is the primary already.",
+        onDisabled: "It is not in DR replication: make it a secondary first (New-VaultDrSecondaryToken | Enable-VaultDrSecondary).");
+
     private Uri? _promoted;
 
     [Parameter]
@@ -20,6 +24,8 @@ public sealed class InvokeVaultDrPromoteCommand : VaultDrOperationTokenCmdlet
     public SwitchParameter Force { get; set; }
 
     protected override void BeginProcessing() => PrimaryClusterAddress = Checked(() => ArgumentChecks.Url(PrimaryClusterAddress, nameof(PrimaryClusterAddress)));
+
+    internal override RoleRequirement Requires => Role;
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {

@@ -13,6 +13,9 @@ namespace VaultDr.Commands;
 [OutputType(typeof(string))]
 public sealed class NewVaultDrBatchOperationTokenCommand : VaultDrConnectedCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.NotSecondary(
+        onSecondary: "Run it on the DR primary: the batch token replicates from there to the secondaries.");
+
     internal const string PolicyName = "dr-secondary-promotion";
     internal const string RoleName = "failover-handler";
 
@@ -36,6 +39,7 @@ public sealed class NewVaultDrBatchOperationTokenCommand : VaultDrConnectedCmdle
     /// <summary>How long the batch token works (a batch token cannot be renewed or revoked before then).</summary>
     [Parameter]
     [VaultDurationTransformation]
+    [ArgumentCompleter(typeof(DurationCompleter))]
     public VaultDuration Ttl { get; set; } = new(TimeSpan.FromHours(8));
 
     [Parameter]
@@ -46,6 +50,8 @@ public sealed class NewVaultDrBatchOperationTokenCommand : VaultDrConnectedCmdle
     public string? AzDevOpsVariable { get; set; }
 
     protected override void BeginProcessing() => Checked(() => AzureDevOpsReporter.CheckVariableName(AzDevOpsVariable), AzDevOpsVariable);
+
+    internal override RoleRequirement Requires => Role;
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {

@@ -15,6 +15,7 @@ public sealed class NewVaultDrConnectionCommand : VaultDrCmdlet
     public string? Address { get; set; }
 
     [Parameter]
+    [SecretTransformation]
     [ValidateNotNull]
     public SecureString? Token { get; set; }
 

@@ -15,14 +15,20 @@ namespace VaultDr.Commands;
 [OutputType(typeof(string))]
 public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.Secondary(
+        onPrimary: "DR operation tokens are made on a DR secondary: run it there. On the primary, New-VaultDrBatchOperationToken prepares a batch token in advance.",
+        onDisabled: "It is not in DR replication: DR operation tokens exist only on a DR secondary.");
+
     private readonly List<SecureString> _shares = new();
 
     /// <summary>Key shares come by value from the pipeline, so -Connection binds by property name only.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ConnectionSet, ValueFromPipelineByPropertyName = true)]
+    [VaultDrConnectionTransformation]
     [ValidateNotNullOrEmpty]
     public override VaultDrConnection[] Connection { get; set; } = Array.Empty<VaultDrConnection>();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [SecretTransformation]
     [ValidateNotNullOrEmpty]
     public SecureString[] KeyShare { get; set; } = Array.Empty<SecureString>();
 
@@ -57,6 +63,8 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
     }
 
     protected override void EndProcessing() => base.ProcessRecord();
+
+    internal override RoleRequirement Requires => Role;
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {

@@ -9,12 +9,17 @@ namespace VaultDr.Commands;
 [OutputType(typeof(string))]
 public sealed class NewVaultDrSecondaryTokenCommand : VaultDrConnectedCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.Primary(
+        onSecondary: "Activation tokens come from the primary: run it with the primary's connection.",
+        onDisabled: "Make it a DR primary first with Enable-VaultDrPrimary.");
+
     /// <summary>Opaque, unique name for the secondary (e.g. us-east); Revoke-VaultDrSecondary takes it.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string Id { get; set; } = string.Empty;
 
     [Parameter]
     [VaultDurationTransformation]
+    [ArgumentCompleter(typeof(DurationCompleter))]
     public VaultDuration Ttl { get; set; } = new(TimeSpan.FromMinutes(30));
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -33,6 +38,8 @@ public sealed class NewVaultDrSecondaryTokenCommand : VaultDrConnectedCmdlet
         Id = Checked(() => ArgumentChecks.Text(Id, nameof(Id)));
         Checked(() => AzureDevOpsReporter.CheckVariableName(AzDevOpsVariable), AzDevOpsVariable);
     }
+
+    internal override RoleRequirement Requires => Role;
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {

@@ -8,14 +8,20 @@ namespace VaultDr.Commands;
 [OutputType(typeof(OperationTokenProgress))]
 public sealed class SubmitVaultDrKeyShareCommand : VaultDrConnectedCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.Secondary(
+        onPrimary: "DR operation tokens are made on a DR secondary: run it there. On the primary, New-VaultDrBatchOperationToken prepares a batch token in advance.",
+        onDisabled: "It is not in DR replication: DR operation tokens exist only on a DR secondary.");
+
     private readonly Dictionary<Uri, string> _nonces = new();
 
     /// <summary>Key shares come by value from the pipeline, so -Connection binds by property name only.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ConnectionSet, ValueFromPipelineByPropertyName = true)]
+    [VaultDrConnectionTransformation]
     [ValidateNotNullOrEmpty]
     public override VaultDrConnection[] Connection { get; set; } = Array.Empty<VaultDrConnection>();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [SecretTransformation]
     public SecureString Key { get; set; } = new();
 
     /// <summary>The attempt's nonce. When left out, the current attempt's nonce is read from Vault once.</summary>
@@ -23,6 +29,8 @@ public sealed class SubmitVaultDrKeyShareCommand : VaultDrConnectedCmdlet
     public string? Nonce { get; set; }
 
     protected override void BeginProcessing() => Nonce = Nonce is null ? null : Checked(() => ArgumentChecks.Text(Nonce, nameof(Nonce)));
+
+    internal override RoleRequirement Requires => Role;
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {

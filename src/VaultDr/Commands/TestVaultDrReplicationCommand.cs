@@ -15,7 +15,7 @@ public sealed class TestVaultDrReplicationCommand : VaultDrReplicationCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void EndProcessing()
     {
         var results = Run(async (log, cancellationToken) =>
         {

@@ -18,6 +18,7 @@ public sealed class UnprotectVaultDrOperationTokenCommand : VaultDrCmdlet
 
     /// <summary>The OTP from Start-VaultDrOperationToken's answer.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [SecretTransformation]
     public SecureString Otp { get; set; } = new();
 
     [Parameter]

@@ -18,10 +18,10 @@ public sealed class WaitVaultDrReplicationCommand : VaultDrReplicationCmdlet
     [ValidateRange(1, 86400)]
     public int TimeoutSec { get; set; } = 300;
 
-    protected override void ProcessRecord()
+    protected override void EndProcessing()
     {
         var timeout = TimeSpan.FromSeconds(TimeoutSec);
-        var activity = $"Waiting for DR replication to {string.Join(", ", Secondary.Select(s => s.Name))}";
+        var activity = $"Waiting for DR replication to {string.Join(", ", Secondaries.Select(s => s.Name))}";
         var outcome = RunWorkflow((host, cancellationToken) => Probe(host.Log, host.Time).WaitHealthyAsync(
             timeout,
             (results, elapsed) =>

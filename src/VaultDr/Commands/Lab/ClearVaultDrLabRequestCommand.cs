@@ -7,6 +7,8 @@ namespace VaultDr.Commands;
 public sealed class ClearVaultDrLabRequestCommand : VaultDrLabCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [LabTransformation]
+    [ArgumentCompleter(typeof(LabCompleter))]
     public VaultDrLab Lab { get; set; } = null!;
 
     protected override void ProcessRecord()

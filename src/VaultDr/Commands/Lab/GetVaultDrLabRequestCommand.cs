@@ -11,9 +11,13 @@ public sealed class GetVaultDrLabRequestCommand : VaultDrLabCmdlet
     private const string ClusterSet = "Cluster";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = LabSet, ValueFromPipeline = true)]
+    [LabTransformation]
+    [ArgumentCompleter(typeof(LabCompleter))]
     public VaultDrLab Lab { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = ClusterSet, ValueFromPipeline = true)]
+    [LabClusterTransformation]
+    [ArgumentCompleter(typeof(LabClusterCompleter))]
     public LabCluster Cluster { get; set; } = null!;
 
     protected override void ProcessRecord()

@@ -8,10 +8,15 @@ namespace VaultDr.Commands;
 [OutputType(typeof(Hashtable))]
 public sealed class GetVaultDrLabSecretCommand : VaultDrConnectedCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.NotSecondary(
+        onSecondary: "A DR secondary serves no reads or writes of its own: use the primary's connection.");
+
     [Parameter(Mandatory = true, Position = 0)]
     public string Path { get; set; } = string.Empty;
 
     protected override void BeginProcessing() => Path = Checked(() => ArgumentChecks.Text(Path, nameof(Path)).Trim('/'));
+
+    internal override RoleRequirement Requires => Role;
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {

@@ -9,6 +9,8 @@ namespace VaultDr.Commands;
 public sealed class NewVaultDrLabStandbyCommand : VaultDrLabCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [LabClusterTransformation]
+    [ArgumentCompleter(typeof(LabClusterCompleter))]
     public LabCluster Cluster { get; set; } = null!;
 
     protected override void ProcessRecord()
@@ -20,7 +22,7 @@ public sealed class NewVaultDrLabStandbyCommand : VaultDrLabCmdlet
 
         var address = Control(Cluster.Lab, (control, cancellationToken) => control.OpenStandbyAsync(Cluster, cancellationToken));
         WriteObject(ConnectionFactory.Create(
-            new ConnectionRequest { Name = Cluster.Name + "-standby", Address = address, Token = Cluster.RootToken, CACertificateFile = Cluster.CACertificateFile },
+            new ConnectionRequest { Name = Cluster.Name + "-standby", Address = address, Token = Cluster.RootToken, TokenOrigin = $"the lab's root token of {Cluster.Name}", CACertificateFile = Cluster.CACertificateFile },
             _ => null,
             null));
     }

@@ -7,6 +7,8 @@ namespace VaultDr.Commands;
 public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [LabClusterTransformation]
+    [ArgumentCompleter(typeof(LabClusterCompleter))]
     public LabCluster[] Cluster { get; set; } = Array.Empty<LabCluster>();
 
     /// <summary>$true seals the cluster (503 "Vault is sealed"); $false unseals it with its own keys.</summary>

@@ -14,11 +14,14 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
     private const string RedirectSet = "Redirect";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [LabClusterTransformation]
+    [ArgumentCompleter(typeof(LabClusterCompleter))]
     public LabCluster[] Cluster { get; set; } = Array.Empty<LabCluster>();
 
     /// <summary>The request path, e.g. /v1/sys/replication/dr/status; a trailing * matches a prefix; * matches all.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LabFaultPathCompleter))]
     public string Path { get; set; } = "*";
 
     [Parameter]

@@ -7,9 +7,13 @@ namespace VaultDr.Commands;
 public sealed class SetVaultDrLabPartitionCommand : VaultDrLabCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
+    [LabClusterTransformation]
+    [ArgumentCompleter(typeof(LabClusterCompleter))]
     public LabCluster Cluster { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1)]
+    [LabClusterTransformation]
+    [ArgumentCompleter(typeof(LabClusterCompleter))]
     public LabCluster Peer { get; set; } = null!;
 
     protected override void ProcessRecord()

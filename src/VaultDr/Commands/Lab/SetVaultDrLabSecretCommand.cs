@@ -8,6 +8,9 @@ namespace VaultDr.Commands;
 [Cmdlet(VerbsCommon.Set, "VaultDrLabSecret", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = AddressSet)]
 public sealed class SetVaultDrLabSecretCommand : VaultDrConnectedCmdlet
 {
+    private static readonly RoleRequirement Role = RoleRequirement.NotSecondary(
+        onSecondary: "A DR secondary serves no reads or writes of its own: use the primary's connection.");
+
     /// <summary>Path below secret/, e.g. app/db.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string Path { get; set; } = string.Empty;
@@ -16,6 +19,8 @@ public sealed class SetVaultDrLabSecretCommand : VaultDrConnectedCmdlet
     public Hashtable Data { get; set; } = new();
 
     protected override void BeginProcessing() => Path = Checked(() => ArgumentChecks.Text(Path, nameof(Path)).Trim('/'));
+
+    internal override RoleRequirement Requires => Role;
 
     internal override void ProcessConnection(VaultDrConnection connection)
     {

@@ -7,6 +7,8 @@ namespace VaultDr.Commands;
 public sealed class StartVaultDrLabClusterCommand : VaultDrLabCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [LabClusterTransformation]
+    [ArgumentCompleter(typeof(LabClusterCompleter))]
     public LabCluster[] Cluster { get; set; } = Array.Empty<LabCluster>();
 
     protected override void ProcessRecord()

@@ -26,6 +26,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
     /// <summary>The Vault version whose behaviour to emulate, e.g. 1.15 (default), 2.0 or 0.11 (legacy OTP).</summary>
     [Parameter]
     [ValidatePattern(@"^\d+\.\d+(\.\d+)?$")]
+    [ArgumentCompleter(typeof(LabVaultVersionCompleter))]
     public string VaultVersion { get; set; } = "1.15";
 
     /// <summary>How long a new secondary spends in each sync state before stream-wals.</summary>

@@ -11,6 +11,8 @@ public sealed class StopVaultDrLabCommand : VaultDrLabCmdlet
 
     /// <summary>The lab to stop; a LabCluster piped in binds through its Lab property.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [LabTransformation]
+    [ArgumentCompleter(typeof(LabCompleter))]
     public VaultDrLab[]? Lab { get; set; }
 
     protected override void ProcessRecord()
