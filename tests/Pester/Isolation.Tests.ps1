@@ -57,7 +57,7 @@ $result.Loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $
         Location = $_.Location
     }
 })
-$result | ConvertTo-Json -Depth 4 -Compress
+$result | ConvertTo-Json -Depth 4 -Compress -EnumsAsStrings
 '@
 
     function Invoke-IsolationSession([string] $Order) {

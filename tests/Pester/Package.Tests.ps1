@@ -44,7 +44,7 @@ finally { Stop-VaultDrLab }
     About    = $about
     Mode     = $status.Mode
     Labs     = @(Get-VaultDrLab).Count
-} | ConvertTo-Json -Compress)
+} | ConvertTo-Json -Compress -EnumsAsStrings)
 '@
     $pathSeparator = [IO.Path]::PathSeparator
     $script:ProbeOutput = Invoke-FreshPwsh $probe @{ PSModulePath = "$($script:InstallRoot)$pathSeparator$env:PSModulePath" }
