@@ -8,7 +8,7 @@
     Copyright            = '(c) VaultDr contributors. Apache-2.0.'
     Description          = 'Runs HashiCorp Vault Enterprise Disaster Recovery replication safely, end to end: every /v1/sys/replication/dr endpoint as a typed, safe cmdlet.'
     PowerShellVersion    = '7.4'
-    FormatsToProcess     = @('VaultDr.format.ps1xml')
+    FormatsToProcess     = @('VaultDr.Replication.format.ps1xml', 'VaultDr.Tokens.format.ps1xml', 'VaultDr.Failover.format.ps1xml', 'VaultDr.Lab.format.ps1xml')
     CmdletsToExport      = @(
         'New-VaultDrConnection'
         'Get-VaultDrStatus'

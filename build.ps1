@@ -63,9 +63,9 @@ function Invoke-Build {
     # next to VaultDr.dll the default context would load them and clash with other modules' copies.
     $dependencies = Join-Path $ModuleOut 'dependencies'
     New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
-    foreach ($file in 'VaultDr.dll', 'VaultDr.format.ps1xml') {
-        Copy-Item (Join-Path $publish $file) $ModuleOut
-    }
+    Copy-Item (Join-Path $publish 'VaultDr.dll') $ModuleOut
+    # The views, one format file per subject (VaultDr.psd1's FormatsToProcess lists them).
+    Copy-Item (Join-Path $publish 'VaultDr.*.format.ps1xml') $ModuleOut
     Get-ChildItem -Path $publish -Filter *.dll | Where-Object Name -ne 'VaultDr.dll' | Copy-Item -Destination $dependencies
     foreach ($file in 'VaultDr.Http.dll', 'RestSharp.dll') {
         if (-not (Test-Path (Join-Path $dependencies $file))) { throw "The publish output has no $file." }

@@ -1,4 +1,4 @@
-# The default views of src/VaultDr/VaultDr.format.ps1xml as a user sees them in an 80-column agent log:
+# The default views of src/VaultDr/VaultDr.*.format.ps1xml as a user sees them in an 80-column agent log:
 # `$objects | Out-String -Width 80` (and Format-List where the type has a list view). For each view: no line
 # over 80 characters, every column header whole on the one header line, the values that matter there, and
 # never a SecureString. The objects come from the lab where it makes them, and are built with realistic
@@ -405,12 +405,14 @@ Describe 'Default views at 80 columns, with a lab' {
     }
 }
 
-Describe 'Every view of the format file' {
+Describe 'Every view of the format files' {
     It 'was rendered by a test above (a new view needs a test here)' {
         # A type's first view is its default; a list view after a table view is what Format-List shows.
-        $format = [xml](Get-Content -Raw (Join-Path (Split-Path $ModuleManifest) 'VaultDr.format.ps1xml'))
+        $files = (Import-PowerShellDataFile $ModuleManifest).FormatsToProcess
+        $files.Count | Should -BeGreaterThan 1
+        $views = foreach ($file in $files) { ([xml](Get-Content -Raw (Join-Path (Split-Path $ModuleManifest) $file))).Configuration.ViewDefinitions.View }
         $seen = @{}
-        $expected = foreach ($view in $format.Configuration.ViewDefinitions.View) {
+        $expected = foreach ($view in $views) {
             $type = $view.ViewSelectedBy.TypeName
             if ($seen.ContainsKey($type)) { "$type List" } else { "$type Default" }
             $seen[$type] = $true
