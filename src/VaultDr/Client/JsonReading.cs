@@ -88,6 +88,7 @@ internal static class JsonReading
         };
     }
 
+    /// <summary>An RFC 3339 time; null when absent, or when it is Go's zero time (0001-01-01T00:00:00Z: "never").</summary>
     internal static DateTimeOffset? GetTime(this JsonElement obj, string name)
     {
         var text = obj.GetString(name);
@@ -98,7 +99,7 @@ internal static class JsonReading
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
         {
-            return time;
+            return time.UtcDateTime == DateTime.MinValue ? null : time;
         }
 
         throw new VaultResponseException($"Vault's field '{name}' is not a valid RFC 3339 time.");

@@ -116,6 +116,20 @@ public sealed class ResponseParsersTests
     }
 
     [Fact]
+    public void GosZeroTimeIsNeverNotTheYearOne()
+    {
+        var status = ResponseParsers.Status(Answer("""
+            {"data":{"mode":"primary","state":"running","secondaries":[
+              {"node_id":"never","connection_status":"disconnected","last_heartbeat":"0001-01-01T00:00:00Z","last_start":"0001-01-01T00:00:00Z"},
+              {"node_id":"seen","connection_status":"connected","last_heartbeat":"2024-01-02T03:04:05Z"}]}}
+            """));
+
+        Assert.Null(status.Secondaries[0].LastHeartbeat);
+        Assert.Null(status.Secondaries[0].LastStart);
+        Assert.Equal(new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero), status.Secondaries[1].LastHeartbeat);
+    }
+
+    [Fact]
     public void NewerFieldsNumbersAsStringsAndUnknownFields()
     {
         var status = ResponseParsers.Status(Answer("""
