@@ -134,8 +134,8 @@ function Get-ExampleVariable([string] $Code) {
         and the names given to -OutVariable, -ErrorVariable, -WarningVariable, -InformationVariable and
         -PipelineVariable (or their aliases).
     #>
-    $errors = $null
-    $ast = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref]$null, [ref]$errors)
+    # A page whose examples do not parse is reported by Docs.Tests.ps1; here the parser's best reading is enough.
+    $ast = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref]$null, [ref]$null)
     # $global:name and $name are the same variable here; an example runs at the global scope.
     $nameOf = { param($Variable) $Variable.VariablePath.UserPath -replace '^(global|local|script|private|using):', '' }
     $assigned = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
@@ -173,7 +173,7 @@ function Get-ExampleVariable([string] $Code) {
         if ($targets.Contains($variable) -or $variable.VariablePath.IsDriveQualified) { continue }
         [pscustomobject]@{ Name = (& $nameOf $variable); Line = $variable.Extent.StartLineNumber }
     }
-    [pscustomobject]@{ Assigned = @($assigned); Used = @($used); ParseErrors = @($errors) }
+    [pscustomobject]@{ Assigned = @($assigned); Used = @($used) }
 }
 
 function Find-UnassignedVariable([object[]] $Examples) {
@@ -215,7 +215,7 @@ function New-DocExampleSession([string] $ModuleManifest) {
     try {
         [void]$shell.AddCommand('Import-Module').AddParameter('Name', (Resolve-Path $ModuleManifest).Path).AddParameter('ErrorAction', 'Stop').AddStatement()
         [void]$shell.AddCommand('Set-Location').AddParameter('LiteralPath', $script:RepositoryRoot)
-        $shell.Invoke()
+        [void]$shell.Invoke()
     }
     finally { $shell.Dispose() }
     $session
@@ -228,14 +228,14 @@ function Invoke-DocExample($Session, [string] $Code) {
         Transcript of everything it wrote (output as the console would show it, warnings, information, errors).
     #>
     # A "PS C:\>" prompt, if an example shows one, is not part of the command.
-    $script = $Code -replace '(?m)^PS [^>\r\n]*> ?', ''
+    $text = $Code -replace '(?m)^PS [^>\r\n]*> ?', ''
     $shell = [powershell]::Create()
     $shell.Runspace = $Session.Runspace
     $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
     $thrown = $null
     try {
         # Formatted as the console would show it, line by line, so the lines before a terminating error are kept.
-        [void]$shell.AddScript($script, $false).AddCommand('Out-String').AddParameter('Stream', $true).AddParameter('Width', 160)
+        [void]$shell.AddScript($text, $false).AddCommand('Out-String').AddParameter('Stream', $true).AddParameter('Width', 160)
         try { $shell.Invoke($null, $output) }
         catch { $thrown = if ($_.Exception.InnerException) { $_.Exception.InnerException } else { $_.Exception } }
         $errors = @($shell.Streams.Error | ForEach-Object {
