@@ -96,8 +96,12 @@ function Invoke-HelpBuild {
     } else {
         Write-Host '==> Help (tools/VaultDr.HelpBuilder; PlatyPS is not installed)'
         $builder = Join-Path $Out 'helpbuilder'
-        Invoke-Native 'dotnet build (VaultDr.HelpBuilder)' {
-            dotnet build (Join-Path $Root 'tools/VaultDr.HelpBuilder/VaultDr.HelpBuilder.csproj') -c $Configuration -o $builder --nologo -v quiet
+        # Even quiet, MSBuild ends with its own "Build succeeded." summary, which would sit under this heading as if
+        # it were the help's result: the builder's build output is shown only when that build fails.
+        $buildOutput = dotnet build (Join-Path $Root 'tools/VaultDr.HelpBuilder/VaultDr.HelpBuilder.csproj') -c $Configuration -o $builder --nologo -v quiet 2>&1
+        if ($LASTEXITCODE -ne 0) {
+            $buildOutput | Out-Host
+            throw "dotnet build (VaultDr.HelpBuilder) failed with exit code $LASTEXITCODE."
         }
         Invoke-Native 'VaultDr.HelpBuilder' { dotnet (Join-Path $builder 'VaultDr.HelpBuilder.dll') $Docs $helpOut | Out-Null }
     }

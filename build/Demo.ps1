@@ -2,10 +2,13 @@
 .SYNOPSIS
     Walks a whole Vault DR lifecycle against a two-cluster VaultDr lab, with the module's own cmdlets.
 .DESCRIPTION
-    Enable a primary, write data, attach a DR secondary with an activation token, wait until it has caught
-    up, fail over (demote, DR operation token ceremony with the unseal key shares, promote), fail back by
-    re-attaching the old primary with update-primary, read the data back, delete the operation tokens and
-    stop the lab. Prints the status table between steps and ends with a one-line verdict.
+    Enable a primary (vault-1), write data, attach a DR secondary (vault-2) with an activation token and wait
+    until it has caught up. Fail over by hand, one cmdlet per step: demote vault-1, the DR operation token
+    ceremony on vault-2 with the unseal key shares, promote vault-2, re-attach vault-1 as its secondary with
+    update-primary (no wipe), delete the operation token. Write more data on vault-2, then fail back with
+    Invoke-VaultDrFailover, the same runbook in one command, so vault-1 is the primary again and vault-2 its
+    caught-up secondary, and read both writes on vault-1. Prints the status table between steps and ends with a
+    one-line verdict that says where the primary role ended up.
 #>
 param(
     [Parameter(Mandatory)][string] $ModuleManifest,
@@ -26,37 +29,27 @@ function Step([string] $Title) {
 
 function Show-Status {
     Get-VaultDrStatus -Connection $script:connA, $script:connB |
-        Format-Table @{ n = 'Cluster'; e = { $_.Address.Authority } }, Mode, State, LastWal, LastRemoteWal,
+        Format-Table Cluster, Mode, State, LastWal, LastRemoteWal,
             @{ n = 'MerkleRoot'; e = { if ($_.MerkleRoot) { $_.MerkleRoot.Substring(0, 10) } } },
             @{ n = 'Peers'; e = { (@($_.Secondaries) + @($_.Primaries) | ForEach-Object { $_.ConnectionStatus }) -join ',' } } -AutoSize |
         Out-Host
 }
 
-# Polls until the secondary has everything the primary has (Vault's documented health criteria).
 function Wait-CaughtUp($Primary, $Secondary) {
-    $deadline = (Get-Date).AddSeconds($TimeoutSec)
-    $delay = 50
-    while ($true) {
-        $p, $s = Get-VaultDrStatus -Connection $Primary, $Secondary
-        $peer = @($p.Secondaries) | Where-Object { $_.ApiAddress -and ([uri]$_.ApiAddress).Authority -eq $Secondary.Address.Authority } | Select-Object -First 1
-        if ($s.State -eq 'stream-wals' -and $s.LastRemoteWal -ge $p.LastWal -and $p.LastWal -gt 0 -and
-            $s.MerkleRoot -eq $p.MerkleRoot -and $s.ClusterId -eq $p.ClusterId -and $peer -and $peer.ConnectionStatus -eq 'connected') {
-            Write-Host ("        {0} caught up with {1} at WAL {2}" -f $Secondary.Name, $Primary.Name, $p.LastWal)
-            return
-        }
-        if ((Get-Date) -gt $deadline) { throw "$($Secondary.Name) did not catch up with $($Primary.Name) within $TimeoutSec s (state $($s.State), WAL $($s.LastRemoteWal)/$($p.LastWal))." }
-        Start-Sleep -Milliseconds $delay
-        $delay = [Math]::Min(400, $delay * 2)
-    }
+    # Vault's documented health criteria, read until they pass (Wait-VaultDrReplication's one poller).
+    $health = Wait-VaultDrReplication -Primary $Primary -Secondary $Secondary -TimeoutSec $TimeoutSec
+    Write-Host ("        {0} caught up with {1} at WAL {2}" -f $Secondary.Name, $Primary.Name, $health.PrimaryStatus.LastWal)
 }
 
 $verdict = 'FAILED'
+$endState = 'see the error above'
 $clusters = @()
 try {
     Step 'Start a two-cluster lab (TLS on, private CA)'
     $clusters = Start-VaultDrLab -ClusterCount 2 -Tls
     $a, $b = $clusters
     $connA, $connB = $a.Connection, $b.Connection
+    $keys = $a.UnsealKeys | Select-Object -First $a.KeyThreshold
     $clusters | Format-Table Name, Address, ClusterAddress, KeyThreshold -AutoSize | Out-Host
     Show-Status
 
@@ -74,39 +67,56 @@ try {
     Wait-CaughtUp $connA $connB
     Show-Status
 
-    Step "Planned failover: demote $($a.Name)"
+    Step "Fail over by hand: demote $($a.Name)"
     Invoke-VaultDrDemote -Connection $connA -Confirm:$false -WarningAction SilentlyContinue
 
     Step "DR operation token on $($b.Name) from $($a.KeyThreshold) unseal key shares"
-    $tokenB = $a.UnsealKeys | Select-Object -First $a.KeyThreshold |
-        New-VaultDrOperationToken -Connection $connB -WarningAction SilentlyContinue
+    $tokenB = $keys | New-VaultDrOperationToken -Connection $connB -WarningAction SilentlyContinue
 
     Step "Promote $($b.Name)"
     $tokenB | Invoke-VaultDrPromote -Connection $connB -Confirm:$false -WarningAction SilentlyContinue
     Show-Status
 
-    Step "Fail back: re-attach $($a.Name) to $($b.Name) with update-primary (no wipe)"
-    $tokenA = $a.UnsealKeys | Select-Object -First $a.KeyThreshold |
-        New-VaultDrOperationToken -Connection $connA -WarningAction SilentlyContinue
+    Step "Re-attach $($a.Name) as $($b.Name)'s DR secondary with update-primary (no wipe)"
+    $tokenA = $keys | New-VaultDrOperationToken -Connection $connA -WarningAction SilentlyContinue
     New-VaultDrSecondaryToken -Connection $connB -Id $a.Name |
         Update-VaultDrPrimary -Connection $connA -DrOperationToken $tokenA.DrOperationToken -Confirm:$false -WarningAction SilentlyContinue
     Wait-CaughtUp $connB $connA
     Show-Status
 
-    Step "Read the data on the new primary $($b.Name)"
-    $secret = Get-VaultDrLabSecret -Connection $connB -Path demo/database
-    if ($secret.password -ne 'correct-horse-battery-staple') { throw 'The data written before the failover did not survive it.' }
-    Write-Host '        secret/demo/database survived the failover'
-
     Step 'Delete the DR operation tokens (they never expire)'
     $tokenA | Revoke-VaultDrOperationToken -Connection $connA -Confirm:$false
-    Write-Host "        deleted the token made on $($a.Name); the one made on $($b.Name) was consumed by its promotion"
+    Write-Host "        deleted the token made on $($a.Name), still a DR secondary; the one made on $($b.Name) was consumed by its promotion"
 
+    Step "Read the data on the new primary $($b.Name), and write more there"
+    $secret = Get-VaultDrLabSecret -Connection $connB -Path demo/database
+    if ($secret.password -ne 'correct-horse-battery-staple') { throw 'The data written before the failover did not survive it.' }
+    Set-VaultDrLabSecret -Connection $connB -Path demo/written-during-failover -Data @{ by = $b.Name }
+    Write-Host "        secret/demo/database survived the failover; secret/demo/written-during-failover written on $($b.Name)"
+
+    Step "Fail back with Invoke-VaultDrFailover: $($a.Name) primary again, $($b.Name) re-attached as its secondary"
+    # A planned failover starts from a caught-up secondary: the write above must reach $($a.Name) first.
+    Wait-CaughtUp $connB $connA
+    $report = Invoke-VaultDrFailover -Primary $connB -Secondary $connA -KeyShare $keys -Confirm:$false -WarningAction SilentlyContinue
+    $report.Steps | ForEach-Object { Write-Host "        $_" }
+    if (-not $report.Succeeded) { throw "The failback stopped at $($report.FailedStep): $($report.NextSafeCommand)" }
+    Show-Status
+
+    Step "Read both writes on $($a.Name)"
+    $before = Get-VaultDrLabSecret -Connection $connA -Path demo/database
+    $during = Get-VaultDrLabSecret -Connection $connA -Path demo/written-during-failover
+    if ($before.password -ne 'correct-horse-battery-staple' -or $during.by -ne $b.Name) { throw "The data did not come back to $($a.Name) with the failback." }
+    Write-Host "        both secrets are on $($a.Name): the one written before the failover and the one written on $($b.Name)"
+
+    $primaries = @(Get-VaultDrStatus -Connection $connA, $connB | Where-Object Mode -eq 'primary')
+    if ($primaries.Count -ne 1 -or $primaries[0].Cluster -ne $a.Name) { throw "Expected $($a.Name) as the only primary, found: $($primaries.Cluster -join ', ')." }
+    if (-not (Test-VaultDrReplication -Primary $connA -Secondary $connB -Quiet)) { throw "$($b.Name) has not caught up with $($a.Name)." }
+    $endState = "$($a.Name) is the only primary, $($b.Name) its caught-up DR secondary"
     $verdict = 'PASSED'
 }
 finally {
     Step 'Stop the lab'
     if ($clusters) { Stop-VaultDrLab }
     Write-Host ''
-    Write-Host ("Demo {0}: DR lifecycle (enable, replicate, fail over, fail back, clean up) in {1:0.0} s." -f $verdict, $clock.Elapsed.TotalSeconds) -ForegroundColor ($verdict -eq 'PASSED' ? 'Green' : 'Red')
+    Write-Host ("Demo {0}: DR lifecycle (enable, replicate, fail over by hand, fail back with Invoke-VaultDrFailover, clean up) in {1:0.0} s; {2}." -f $verdict, $clock.Elapsed.TotalSeconds, $endState) -ForegroundColor ($verdict -eq 'PASSED' ? 'Green' : 'Red')
 }

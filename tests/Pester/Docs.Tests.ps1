@@ -14,6 +14,13 @@ BeforeAll {
     $script:Common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters |
         Where-Object { $_ -notin 'WhatIf', 'Confirm' }
     $script:PlatyPSKeys = 'Type', 'Parameter Sets', 'Aliases', 'Accepted values', 'Required', 'Position', 'Default value', 'Accept pipeline input', 'Accept wildcard characters'
+    # A page's online version is the page itself on the project's site.
+    $script:ProjectUri = (Import-PowerShellDataFile $ModuleManifest).PrivateData.PSData.ProjectUri.TrimEnd('/')
+    function Get-OnlinePage([string] $Name) { "$ProjectUri/blob/main/docs/$Name.md" }
+    function Test-AbsoluteHttps([string] $Uri) {
+        $parsed = $null
+        [uri]::TryCreate($Uri, [UriKind]::Absolute, [ref]$parsed) -and $parsed.Scheme -eq 'https'
+    }
 
     function Get-DocCommand([string] $Name) { Get-Command $Name -Module VaultDr }
 
@@ -109,6 +116,19 @@ Describe 'docs/<Name>.md' -ForEach $script:Cmdlets {
         foreach ($type in $command.OutputType) { $documented | Should -Contain $type.Type.FullName }
     }
 
+    It 'has an absolute https online version (its page on the project site) and only absolute https related links, that one first' {
+        $text = Get-Content -Raw $path
+        $text -match '(?m)^online version:[ \t]*(\S*)\s*$' | Should -BeTrue
+        $Matches[1] | Should -Be (Get-OnlinePage $Name)
+        $links = @([regex]::Matches(($page.Sections['RELATED LINKS'] -join "`n"), '\[([^\]]*)\]\(([^)]*)\)') | ForEach-Object { [pscustomobject]@{ Text = $_.Groups[1].Value; Uri = $_.Groups[2].Value } })
+        $links | Should -Not -BeNullOrEmpty
+        foreach ($link in $links) { Test-AbsoluteHttps $link.Uri | Should -BeTrue -Because "Get-Help -Online and Get-Help -Full use '$($link.Uri)' ($($link.Text))" }
+        # Get-Help -Online opens the first link. PlatyPS puts the online version first; the HelpBuilder keeps the
+        # links as written, so the page says it first itself (PlatyPS then does not add it twice).
+        $links[0].Text | Should -Be 'Online Version:'
+        $links[0].Uri | Should -Be (Get-OnlinePage $Name)
+    }
+
     It 'has examples that are valid PowerShell' {
         foreach ($example in $page.Examples) {
             $errors = $null
@@ -165,5 +185,71 @@ Describe 'Module-level help' {
         foreach ($page in Get-ChildItem $DocsFolder -Filter '*-*.md') {
             $text | Should -Match "### \[$([regex]::Escape($page.BaseName))\]\($([regex]::Escape($page.Name))\)"
         }
+    }
+}
+
+Describe 'Get-Help -Online' {
+    # PowerShell opens the online help with the platform's opener: xdg-open (Linux) or open (macOS), found on PATH.
+    # Stand-ins on PATH record the URI instead of starting a browser, so every cmdlet's -Online runs for real
+    # here: a malformed URI (a relative link such as Enable-VaultDrPrimary.md) fails before anything is opened.
+    # Windows opens URIs through the shell, which cannot be redirected like this.
+    BeforeAll {
+        $script:OpenerFolder = Join-Path ([IO.Path]::GetTempPath()) ('vaultdr-opener-' + [guid]::NewGuid().ToString('n'))
+        New-Item -ItemType Directory -Path $OpenerFolder | Out-Null
+        $script:OpenedFile = Join-Path $OpenerFolder 'opened.txt'
+        if (-not $IsWindows) {
+            foreach ($opener in 'xdg-open', 'open') {
+                $file = Join-Path $OpenerFolder $opener
+                Set-Content -Path $file -Value "#!/bin/sh`nprintf '%s\n' `"`$1`" >> '$OpenedFile'" -Encoding utf8NoBOM
+                chmod +x $file
+            }
+        }
+        $onlineScript = @'
+$module = Import-Module $env:VAULTDR_MODULE_MANIFEST -PassThru
+$names = @(Get-Command -Module $module.Name -CommandType Cmdlet | ForEach-Object Name)
+$results = foreach ($name in $names) {
+    $failure = $null
+    if (-not $IsWindows) {
+        try { Get-Help $name -Online -ErrorAction Stop } catch { $failure = "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" }
+    }
+    [ordered]@{
+        Name  = $name
+        Error = $failure
+        Links = @((Get-Help $name -Full).relatedLinks.navigationLink | ForEach-Object { [string]$_.uri })
+    }
+}
+# The openers run as processes of their own: wait (up to 10 s) until each has written its line.
+$deadline = (Get-Date).AddSeconds(10)
+while (-not $IsWindows -and @(Get-Content -ErrorAction Ignore $env:VAULTDR_OPENED_FILE).Count -lt @($results | Where-Object { -not $_.Error }).Count -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+'VAULTDR-ONLINE-JSON ' + (@($results) | ConvertTo-Json -Depth 4 -Compress)
+'@
+        $environment = @{
+            VAULTDR_MODULE_MANIFEST = (Resolve-Path $ModuleManifest).Path
+            VAULTDR_OPENED_FILE     = $OpenedFile
+            PATH                    = "$OpenerFolder$([IO.Path]::PathSeparator)$env:PATH"
+        }
+        $script:OnlineOutput = Invoke-FreshPwsh $onlineScript $environment
+        $jsonLine = $OnlineOutput -split "`r?`n" | Where-Object { $_.StartsWith('VAULTDR-ONLINE-JSON ') } | Select-Object -First 1
+        $script:Online = if ($jsonLine) { @($jsonLine.Substring('VAULTDR-ONLINE-JSON '.Length) | ConvertFrom-Json) } else { $null }
+        $script:Opened = @(Get-Content -ErrorAction Ignore $OpenedFile)
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force -ErrorAction Ignore $OpenerFolder
+    }
+
+    It 'uses the page of <Name> as the online link, and only absolute https links' -ForEach $script:Cmdlets {
+        $Online | Should -Not -BeNullOrEmpty -Because "the fresh pwsh gave no JSON: $OnlineOutput"
+        $help = $Online | Where-Object Name -eq $Name
+        # What PowerShell does for -Online: the first related link with a URI.
+        $links = @($help.Links | Where-Object { $_ })
+        $links[0] | Should -Be (Get-OnlinePage $Name)
+        foreach ($uri in $links) { Test-AbsoluteHttps $uri | Should -BeTrue -Because "'$uri' is a related link of $Name" }
+    }
+
+    It 'Get-Help <Name> -Online opens its page' -ForEach $script:Cmdlets -Skip:$IsWindows {
+        $help = $Online | Where-Object Name -eq $Name
+        $help.Error | Should -BeNullOrEmpty
+        $Opened | Should -Contain (Get-OnlinePage $Name)
     }
 }
