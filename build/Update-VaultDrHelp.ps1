@@ -156,11 +156,13 @@ function New-Page($Command) {
         ForEach-Object { $_.ParameterType.FullName } | Select-Object -Unique)
     $outputs = @($Command.OutputType | ForEach-Object { $_.Type.FullName } | Select-Object -Unique)
     $typeList = { param($types) if ($types) { ($types | ForEach-Object { "### $_`n" }) -join "`n" } else { "### None`n" } }
+    # Get-Help -Online opens the page itself: an absolute https URL, also the first related link (Docs.Tests.ps1).
+    $online = "https://github.com/vaultdr/VaultDr/blob/main/docs/$($Command.Name).md"
     @"
 ---
 external help file: $ModuleName.dll-Help.xml
 Module Name: $ModuleName
-online version:
+online version: $online
 schema: 2.0.0
 ---
 
@@ -192,6 +194,8 @@ $(& $typeList $outputs)
 ## NOTES
 
 ## RELATED LINKS
+
+[Online Version:]($online)
 "@
 }
 
