@@ -60,15 +60,12 @@ function Add-Result {
         })
 }
 
-function Get-PlainText([securestring] $Secret) { [System.Net.NetworkCredential]::new('', $Secret).Password }
+# Where a secondary is caught up, the modules Import-Module is compared with, and the report: each in its own file.
+. (Join-Path $PSScriptRoot 'Bench.CaughtUp.ps1')
+. (Join-Path $PSScriptRoot 'Bench.Floors.ps1')
+. (Join-Path $PSScriptRoot 'Bench.Report.ps1')
 
-function Test-CaughtUp($Primary, $Secondary) {
-    <# Vault's documented health criteria, read from both statuses. #>
-    $p, $s = Get-VaultDrStatus -Connection $Primary, $Secondary
-    $peer = @($p.Secondaries) | Where-Object { $_.NodeId -eq $s.SecondaryId } | Select-Object -First 1
-    return [bool]($s.State -eq 'stream-wals' -and $p.LastWal -gt 0 -and $s.LastRemoteWal -ge $p.LastWal -and
-        $s.MerkleRoot -eq $p.MerkleRoot -and $s.ClusterId -eq $p.ClusterId -and $peer -and $peer.ConnectionStatus -eq 'connected')
-}
+function Get-PlainText([securestring] $Secret) { [System.Net.NetworkCredential]::new('', $Secret).Password }
 
 function Wait-Until([scriptblock] $Condition, [string] $Because, [int] $TimeoutSec = 30) {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
@@ -81,41 +78,7 @@ function Wait-Until([scriptblock] $Condition, [string] $Because, [int] $TimeoutS
 # --- 2. Import-Module, in fresh processes (before the lab, so the lab does not share the CPUs) ----------
 Write-Host "==> Import-Module: $ImportRuns fresh processes each, interleaved"
 $benchTemp = Join-Path ([System.IO.Path]::GetTempPath()) "vaultdr-bench-$PID"
-$emptyModule = Join-Path $benchTemp 'Empty'
-New-Item -ItemType Directory -Force -Path $emptyModule | Out-Null
-Set-Content -Path (Join-Path $emptyModule 'Empty.psm1') -Value '' -Encoding utf8NoBOM
-New-ModuleManifest -Path (Join-Path $emptyModule 'Empty.psd1') -RootModule 'Empty.psm1' -ModuleVersion '1.0.0'
-
-# The floor of this module's shape: a compiled module (one cmdlet, built against the same PowerShellStandard.Library)
-# with a format file of one view. PowerShell's first load of any format file costs far more than its size.
-$shapeSource = Join-Path $benchTemp 'shape-src'
-$shapeModule = Join-Path $benchTemp 'Shape'
-New-Item -ItemType Directory -Force -Path $shapeSource, $shapeModule | Out-Null
-Set-Content -Path (Join-Path $shapeSource 'Shape.csproj') -Encoding utf8NoBOM -Value @'
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><TargetFramework>net8.0</TargetFramework><Nullable>enable</Nullable><AnalysisLevel>none</AnalysisLevel></PropertyGroup>
-  <ItemGroup><PackageReference Include="PowerShellStandard.Library" Version="5.1.1" PrivateAssets="all" /></ItemGroup>
-</Project>
-'@
-Set-Content -Path (Join-Path $shapeSource 'Shape.cs') -Encoding utf8NoBOM -Value @'
-using System.Management.Automation;
-namespace Shape;
-public sealed class Thing { public int Value { get; init; } }
-[Cmdlet(VerbsCommon.Get, "ShapeThing")]
-[OutputType(typeof(Thing))]
-public sealed class GetShapeThingCommand : PSCmdlet { protected override void ProcessRecord() => WriteObject(new Thing { Value = 1 }); }
-'@
-dotnet build $shapeSource -c Release -o (Join-Path $benchTemp 'shape-bin') --nologo -v quiet | Out-Null
-if ($LASTEXITCODE -ne 0) { throw 'Building the module-shape floor failed.' }
-Copy-Item (Join-Path $benchTemp 'shape-bin/Shape.dll') $shapeModule
-Set-Content -Path (Join-Path $shapeModule 'Shape.format.ps1xml') -Encoding utf8NoBOM -Value @'
-<?xml version="1.0" encoding="utf-8"?>
-<Configuration><ViewDefinitions><View><Name>Shape.Thing</Name><ViewSelectedBy><TypeName>Shape.Thing</TypeName></ViewSelectedBy>
-<TableControl><TableHeaders><TableColumnHeader><Label>Value</Label></TableColumnHeader></TableHeaders>
-<TableRowEntries><TableRowEntry><TableColumnItems><TableColumnItem><PropertyName>Value</PropertyName></TableColumnItem></TableColumnItems></TableRowEntry></TableRowEntries>
-</TableControl></View></ViewDefinitions></Configuration>
-'@
-New-ModuleManifest -Path (Join-Path $shapeModule 'Shape.psd1') -RootModule 'Shape.dll' -ModuleVersion '1.0.0' -CmdletsToExport 'Get-ShapeThing' -FormatsToProcess 'Shape.format.ps1xml'
+$floors = New-ImportFloorModule -Path $benchTemp
 
 $measureImport = {
     param($Path)
@@ -129,8 +92,8 @@ $importEmpty = [System.Collections.Generic.List[double]]::new()
 $importShape = [System.Collections.Generic.List[double]]::new()
 for ($i = 0; $i -lt $ImportRuns; $i++) {
     $importVaultDr.Add((& $measureImport $ModuleManifest))
-    $importEmpty.Add((& $measureImport (Join-Path $emptyModule 'Empty.psd1')))
-    $importShape.Add((& $measureImport (Join-Path $shapeModule 'Shape.psd1')))
+    $importEmpty.Add((& $measureImport $floors.Empty))
+    $importShape.Add((& $measureImport $floors.Shape))
 }
 Remove-Item -Recurse -Force $benchTemp
 $importMedian = Get-Median $importVaultDr
@@ -318,40 +281,9 @@ try {
     }
 
     # --- 4. Wait-VaultDrReplication ----------------------------------------------------------------------
-    # A second runspace reads both statuses back to back and records the first moment the secondary meets the
-    # caught-up criteria, while this one runs the code under test; the lag is this one's return minus that moment.
-    function Start-CaughtUpWatch($Primary, $Secondary) {
-        $shared = [hashtable]::Synchronized(@{ Start = $false; CaughtUpAt = 0L; CaughtUpUtc = $null; Stop = $false; Error = $null })
-        $watch = [powershell]::Create()
-        $null = $watch.AddScript({
-                param($Manifest, $Primary, $Secondary, $Shared, $TestCaughtUp)
-                try {
-                    Import-Module $Manifest
-                    # Recreated from text: a script block runs in the session state that made it, and this is another runspace.
-                    ${function:Test-CaughtUp} = [scriptblock]::Create($TestCaughtUp)
-                    while (-not $Shared.Start) { [System.Threading.Thread]::Sleep(1) }
-                    while (-not $Shared.Stop) {
-                        if (Test-CaughtUp $Primary $Secondary) {
-                            $Shared.CaughtUpAt = [System.Diagnostics.Stopwatch]::GetTimestamp()
-                            $Shared.CaughtUpUtc = [DateTimeOffset]::UtcNow
-                            break
-                        }
-                    }
-                }
-                catch { $Shared.Error = $_.ToString() }
-            }).AddArgument($ModuleManifest).AddArgument($Primary).AddArgument($Secondary).AddArgument($shared).AddArgument(${function:Test-CaughtUp}.ToString())
-        $handle = $watch.BeginInvoke()
-        Start-Sleep -Milliseconds 300   # the watcher imports the module
-        [pscustomobject]@{ Shared = $shared; PowerShell = $watch; Handle = $handle }
-    }
-    function Stop-CaughtUpWatch($Watch) {
-        if (-not $Watch.Handle.AsyncWaitHandle.WaitOne(30000)) { $Watch.Shared.Stop = $true }
-        $Watch.PowerShell.EndInvoke($Watch.Handle)
-        $Watch.PowerShell.Dispose()
-        if ($Watch.Shared.Error) { throw "The status watcher failed: $($Watch.Shared.Error)" }
-        if ($Watch.Shared.CaughtUpAt -eq 0) { throw 'The status watcher never saw the secondary caught up.' }
-    }
-
+    # A second runspace (Start-CaughtUpWatch, build/Bench.CaughtUp.ps1) reads both statuses back to back and records
+    # the first moment the secondary meets the caught-up criteria, while this one runs the code under test; the lag
+    # is this one's return minus that moment.
     $waitNote = 'not measured (cmdlet not present)'
     if (-not $hasWait) { Add-Result 'Wait-VaultDrReplication' 'return after first caught-up status' ([double]::NaN) ([double]::NaN) '<= 100 ms' $waitNote }
     if ($hasWait) {
@@ -409,93 +341,4 @@ finally {
 }
 
 # --- report ------------------------------------------------------------------------------------------
-$results | Format-Table Benchmark, Measure, Median, Ratio, Target, Result -AutoSize | Out-String -Width 200 | Write-Host
-
-$cpu = (Get-Content /proc/cpuinfo -ErrorAction Ignore | Where-Object { $_ -match '^model name' } | Select-Object -First 1) -replace '^model name\s*:\s*', ''
-$os = if (Test-Path /etc/os-release) { ((Get-Content /etc/os-release | Where-Object { $_ -match '^PRETTY_NAME=' }) -replace '^PRETTY_NAME=', '').Trim('"') } else { [System.Runtime.InteropServices.RuntimeInformation]::OSDescription }
-$cores = if (Get-Command nproc -ErrorAction Ignore) { (nproc).Trim() } else { [Environment]::ProcessorCount }
-$version = (Import-PowerShellDataFile $ModuleManifest).ModuleVersion
-$row = { param($r) "| $($r.Benchmark) | $($r.Measure) | $($r.Median) | $($r.Ratio) | $($r.Target) | $($r.Result) |" }
-$lines = @(
-    '# VaultDr performance'
-    ''
-    'Written by `build.ps1 -Task Bench` (build/Bench.ps1) from one run on the machine below. Performance is'
-    'measured here, never asserted in timed tests; re-run the task to refresh this page.'
-    ''
-    '## Machine'
-    ''
-    "- Date: $([DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm', [cultureinfo]::InvariantCulture)) UTC"
-    "- CPU: $cpu, $cores cores (``nproc``)"
-    "- OS: $os ($([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture))"
-    "- .NET: $([System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription); PowerShell $($PSVersionTable.PSVersion)"
-    "- VaultDr $version, Release build; lab on 127.0.0.1 (plain HTTP), started once with 50 clusters in $(Format-Ms $labStartMs)"
-    ''
-    '## Results'
-    ''
-    '| Benchmark | Measure | Median | Ratio | Target | Result |'
-    '| --- | --- | --- | --- | --- | --- |'
-    ($results | ForEach-Object { & $row $_ })
-    ''
-    '## Method'
-    ''
-    "- **Per call.** One status URL on one lab cluster. $warmUpRounds warm-up rounds first, until a thousand rounds compiled fewer than 20 new methods: .NET recompiles hot code"
-    '  optimised after a while (tiered compilation) and PowerShell compiles a loop after enough iterations, so short'
-    "  warm-ups measure start-up code. Then $Calls rounds; each times one run of each statement below but the last, in"
-    '  rotating order, with `Stopwatch.GetTimestamp()` around it in the same PowerShell loop (ratios are of medians,'
-    '  against the HttpClient floor). Invoke-RestMethod runs afterwards in a loop of its own: it opens a new connection'
-    '  for every call, and the lab closing it slowed whatever statement came next.'
-    '  - `$null = Get-VaultDrStatus -Connection $c`, a pipeline invocation as users write it;'
-    '  - `$null = $http.GetStringAsync($url).GetAwaiter().GetResult()` on one reused `HttpClient` with `X-Vault-Request`'
-    '    and `X-Vault-Token` headers (the floor: no parsing, no objects);'
-    '  - `$null = $rest.ExecuteAsync($request, $none).GetAwaiter().GetResult()`: the RestSharp.dll the module ships, loaded'
-    '    into a load context of its own, with default `RestClientOptions` and one reused request carrying the same'
-    '    headers (the library floor);'
-    '  - `$null = Invoke-RestMethod -Uri $url -Headers $h`;'
-    '  - `$null = Get-Date -Date $epoch`: a compiled cmdlet binding one parameter and doing no I/O, the least any cmdlet'
-    '    call costs.'
-    "- **Import-Module.** $ImportRuns fresh ``dotnet pwsh -NoProfile -NonInteractive`` processes per module, alternating;"
-    '  a Stopwatch inside the process around `Import-Module <path to psd1>` only (process start not included). The'
-    '  floor is a temp module with an empty .psm1 and its psd1; the shape floor is a compiled module with one cmdlet and'
-    '  a one-view format file, built by the benchmark against the same PowerShellStandard.Library.'
-    "- **Fleet of 50.** On loopback: $FleetRuns runs after as many warm-up runs (connections are made on first use). Each"
-    '  run times `Get-VaultDrStatus -Connection $all50` (one call; the cmdlet reads the clusters concurrently), one'
-    '  cluster''s single call, a `foreach` calling the cmdlet once per cluster, and the concurrency floor: the same 50'
-    '  GETs with the raw `HttpClient`, all started before waiting for any (`Task.WaitAll`), against one raw GET.'
-    "  With a round trip: every lab cluster holds each answer $RoundTripMs ms (``Set-VaultDrLabCluster -LatencyMs``), as a"
-    "  pipeline agent sees clusters in other regions; $delayRuns runs of the concurrent and single calls, 3 of the loop."
-    "- **Wait-VaultDrReplication.** $waitNote. Data is written on the primary, then a second runspace polls both"
-    '  statuses back to back and records the first time the secondary meets the caught-up criteria (about_VaultDr),'
-    '  while this runspace runs `Wait-VaultDrReplication -Primary -Secondary -TimeoutSec 30`; the lag is its return'
-    '  time minus that moment.'
-    "- **Failover + failback.** $failoverNote. Lab delays: ``-StateStepDelayMs $StateStepDelayMs -CatchUpDelayMs $CatchUpDelayMs``."
-    ''
-    '## Reading the figures'
-    ''
-    '- The lab shares the two cores with the client, and the machine is shared: absolute figures move between runs;'
-    '  the ratios, taken from interleaved rounds, are steadier.'
-    ("- Per call, RestSharp alone takes $(Format-Ratio ($restMedian / $httpMedian)) the HttpClient floor, and any cmdlet call costs at least" +
-        " $(Format-Ms $cmdletMedian) more ($(Format-Ratio ($cmdletMedian / $httpMedian)) of the floor). A cmdlet built on RestSharp therefore" +
-        " starts from about $(Format-Ratio (($restMedian + $cmdletMedian) / $httpMedian)) before it does anything of its own, the floor the" +
-        " target is set against; Get-VaultDrStatus takes $(Format-Ratio ($vaultDrMedian / $httpMedian)), $(Format-Ratio ($vaultDrMedian / $perCallFloor)) of that floor," +
-        " and Invoke-RestMethod $(Format-Ratio ($irmMedian / $vaultDrMedian)) Get-VaultDrStatus.")
-    "  The remaining $(Format-Ms ($vaultDrMedian - $restMedian - $cmdletMedian)) is VaultDr's own work: its HTTP settings (no"
-    '  automatic redirects, the 16 MB cap, the timeout, the TLS policy), the token read from its SecureString, retry and'
-    '  redirect checks, the JSON parse into `DrStatus`, the queue that carries -Verbose messages to the pipeline, and'
-    '  writing the object to the pipeline.'
-    ("- On loopback nothing waits on the network: 50 answers are 50 times the CPU work, shared by this process and the" +
-        " 50 emulated clusters on $cores cores. Raw HttpClient itself takes $(Format-Ratio ($rawFleetMedian / $rawSingleMedian)) one GET" +
-        " for 50 at once; Get-VaultDrStatus takes $(Format-Ratio ($concurrentMedian / $singleMedian)) one cluster's call, and" +
-        " $(Format-Ratio ($concurrentMedian / $sequentialMedian)) of the sequential loop.")
-    ("  What reading clusters at once rather than one after another is for shows once answers take a" +
-        " round trip: at $RoundTripMs ms, 50 clusters take $(Format-Ratio ($slowConcurrentMedian / $slowSingleMedian)) one cluster, the loop" +
-        " $(Format-Ratio ($slowSequentialMedian / $slowSingleMedian)). The 50 answers still arrive together and share the two cores with the" +
-        " lab: raw HttpClient itself takes $(Format-Ratio ($slowRawFleetMedian / $slowRawSingleMedian)) one GET there, the floor of that row.")
-    ("- Import-Module: the first import in a process costs the empty-module floor. A compiled module with one cmdlet and" +
-        " a one-view format file, the shape VaultDr must have (C# cmdlets, views in a .format.ps1xml), already adds" +
-        " $(Format-Ms ($shapeMedian - $emptyMedian)) to it: PowerShell's first load of any format file costs far more than its size." +
-        " VaultDr adds $(Format-Ms ($importMedian - $shapeMedian)) over that shape for its $(@(Get-Command -Module VaultDr).Count) cmdlets and all its views.")
-    ''
-    "Whole benchmark: $('{0:0}' -f $total.Elapsed.TotalSeconds) s."
-)
-Set-Content -Path $OutputFile -Value ($lines -join "`n") -Encoding utf8NoBOM
-Write-Host "    $((Resolve-Path $OutputFile).Path)"
+Write-BenchReport

@@ -1,19 +1,15 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using VaultDr.TestServer;
 using Xunit;
+using static VaultDr.Tests.TestServer.StubVaultServerTestKit;
 
 namespace VaultDr.Tests.TestServer;
 
+/// <summary>Recording requests, matching rules, and the answers written on the wire.</summary>
 public sealed class StubVaultServerTests : IDisposable
 {
-    private const string StatusPath = "/v1/sys/replication/dr/status";
-
     private readonly StubVaultServer _server = StubVaultServer.Start();
     private readonly HttpClient _client;
 
@@ -212,109 +208,6 @@ public sealed class StubVaultServerTests : IDisposable
     }
 
     [Fact]
-    public async Task DropResetsBeforeAnyAnswerByteAndTheRequestIsRecordedOnce()
-    {
-        _server.Drop("POST", "/v1/sys/replication/dr/secondary/promote");
-        using var freshClient = NewClient(_server);
-
-        var error = await Assert.ThrowsAsync<HttpRequestException>(
-            () => freshClient.PostAsync("/v1/sys/replication/dr/secondary/promote", new StringContent("""{"dr_operation_token":"t"}""")));
-
-        Assert.Null(error.StatusCode);
-        var recorded = Assert.Single(_server.Requests);
-        Assert.Equal("t", recorded.JsonString("dr_operation_token"));
-        // Once used up, the path falls back to the 404 answer.
-        using var after = await NewClient(_server).PostAsync("/v1/sys/replication/dr/secondary/promote", new StringContent("{}"));
-        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
-    }
-
-    [Fact]
-    public async Task DropSendsNoByteAtAll()
-    {
-        _server.Drop("GET", StatusPath);
-        using var socket = new TcpClient();
-        await socket.ConnectAsync(IPAddress.Loopback, _server.BaseAddress.Port);
-        var stream = socket.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {StatusPath} HTTP/1.1\r\nHost: x\r\n\r\n"));
-
-        var buffer = new byte[64];
-        int read;
-        try
-        {
-            read = await stream.ReadAsync(buffer);
-        }
-        catch (IOException exception) when (exception.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
-        {
-            read = 0;
-        }
-
-        Assert.Equal(0, read);
-        Assert.Single(_server.Requests);
-    }
-
-    [Fact]
-    public async Task DropAfterHeadersGivesAStatusButATruncatedBody()
-    {
-        _server.DropAfterHeaders("GET", StatusPath, times: 2);
-
-        using var response = await NewClient(_server).GetAsync(StatusPath, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(100, response.Content.Headers.ContentLength);
-        var truncated = await Assert.ThrowsAsync<HttpRequestException>(() => response.Content.ReadAsStringAsync());
-        var ended = Assert.IsType<HttpIOException>(truncated.InnerException);
-        Assert.Equal(HttpRequestError.ResponseEnded, ended.HttpRequestError);
-
-        // Buffering the whole answer (the default) fails the call itself.
-        await Assert.ThrowsAsync<HttpRequestException>(() => NewClient(_server).GetAsync(StatusPath));
-        Assert.Equal(2, _server.Requests.Count);
-    }
-
-    [Fact]
-    public async Task DelayBeyondTheClientTimeoutCancelsTheClientWithoutBlockingOthers()
-    {
-        _server.Delay("GET", StatusPath, TimeSpan.FromSeconds(30)).Respond("GET", "/v1/sys/health", 200, "{}");
-        using var impatient = NewClient(_server);
-        impatient.Timeout = TimeSpan.FromMilliseconds(300);
-
-        var slow = impatient.GetAsync(StatusPath);
-        var stopwatch = Stopwatch.StartNew();
-        using var health = await _client.GetAsync("/v1/sys/health");
-
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"health took {stopwatch.Elapsed}");
-        await Assert.ThrowsAsync<TaskCanceledException>(() => slow);
-    }
-
-    [Fact]
-    public async Task DelayAnswersAfterTheDelay()
-    {
-        _server.Delay("GET", StatusPath, TimeSpan.FromMilliseconds(300), 200, """{"mode":"secondary"}""");
-
-        var stopwatch = Stopwatch.StartNew();
-        using var response = await _client.GetAsync(StatusPath);
-
-        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(250), $"answered after {stopwatch.Elapsed}");
-        Assert.Equal("""{"mode":"secondary"}""", await response.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
-    public async Task DisposeDuringAPendingDelayReturnsPromptlyAndFailsTheClient()
-    {
-        var server = StubVaultServer.Start();
-        server.Delay("GET", StatusPath, TimeSpan.FromMinutes(5));
-        using var client = NewClient(server);
-        var pending = client.GetAsync(StatusPath);
-        await WaitUntil(() => server.Requests.Count == 1);
-
-        var stopwatch = Stopwatch.StartNew();
-        server.Dispose();
-
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"Dispose took {stopwatch.Elapsed}");
-        await Assert.ThrowsAsync<HttpRequestException>(() => pending);
-        await Assert.ThrowsAsync<HttpRequestException>(() => NewClient(server).GetAsync(StatusPath));
-    }
-
-    [Fact]
     public async Task RedirectAnswers307WithLocation()
     {
         _server.Redirect("POST", "/v1/sys/replication/dr/primary/demote", "https://vault-b:8200/v1/sys/replication/dr/primary/demote");
@@ -353,77 +246,6 @@ public sealed class StubVaultServerTests : IDisposable
     }
 
     [Fact]
-    public async Task HttpsWorksWhenTheGeneratedCaIsTrusted()
-    {
-        using var certificates = StubCertificates.CreateCaAndServer();
-        var (authority, serverCertificate) = certificates;
-        using var server = StubVaultServer.Start(serverCertificate);
-        server.Respond("GET", StatusPath, 200, """{"tls":true}""");
-        SslPolicyErrors? seenErrors = null;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                {
-                    seenErrors = errors;
-                    return IsIssuedBy(certificate, authority) && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == 0;
-                },
-            },
-        };
-        using var client = NewClient(server, handler);
-
-        using var response = await client.GetAsync(StatusPath);
-
-        Assert.Equal("https", server.BaseAddress.Scheme);
-        Assert.Equal("""{"tls":true}""", await response.Content.ReadAsStringAsync());
-        // The name (IP 127.0.0.1) matched; only the unknown CA needed the callback.
-        Assert.Equal(SslPolicyErrors.RemoteCertificateChainErrors, seenErrors);
-        Assert.Single(server.Requests);
-    }
-
-    [Fact]
-    public async Task HttpsIsRejectedWithoutTrustingTheCa()
-    {
-        using var certificates = StubCertificates.CreateCaAndServer();
-        using var server = StubVaultServer.Start(certificates.ServerCertificate);
-        using var client = NewClient(server);
-
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(StatusPath));
-
-        Assert.IsType<AuthenticationException>(error.InnerException);
-        Assert.Empty(server.Requests);
-    }
-
-    [Fact]
-    public void GeneratedCertificatesHaveTheExpectedShapeAndThePemRoundTrips()
-    {
-        using var certificates = StubCertificates.CreateCaAndServer("vault.test");
-        var path = Path.Combine(Path.GetTempPath(), $"vaultdr-ca-{Guid.NewGuid():N}.pem");
-        try
-        {
-            certificates.ExportCaPem(path);
-            var pem = File.ReadAllText(path);
-            using var fromPem = X509Certificate2.CreateFromPem(pem);
-
-            Assert.StartsWith("-----BEGIN CERTIFICATE-----", pem);
-            Assert.DoesNotContain("PRIVATE KEY", pem);
-            Assert.Equal(certificates.CertificateAuthority.Thumbprint, fromPem.Thumbprint);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-        var server = certificates.ServerCertificate;
-        Assert.True(server.HasPrivateKey);
-        Assert.Equal("CN=vault.test", server.Subject);
-        Assert.Equal(certificates.CertificateAuthority.Subject, server.Issuer);
-        Assert.True(server.MatchesHostname("vault.test"));
-        Assert.True(server.MatchesHostname("127.0.0.1"));
-        Assert.True(IsIssuedBy(server, certificates.CertificateAuthority));
-    }
-
-    [Fact]
     public void InvalidRulesAreRejectedWhenAdded()
     {
         Assert.Throws<ArgumentException>(() => _server.Respond("GET", "v1/no-slash", 200));
@@ -432,36 +254,5 @@ public sealed class StubVaultServerTests : IDisposable
         Assert.Throws<ArgumentException>(() => _server.Respond("GET", "/v1/x", 204, "{}"));
         Assert.Throws<ArgumentException>(() => _server.Respond("GET", "/v1/x", 200, null, 1, new Dictionary<string, string> { ["X-Bad"] = "a\r\nInjected: 1" }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _server.Redirect("GET", "/v1/x", "/y", status: 200));
-    }
-
-    /// <summary>
-    /// A client with its own connection pool: its first request opens a new connection, and .NET only
-    /// re-sends a failed request when it went out on a reused one, so a fault test sees exactly one attempt.
-    /// </summary>
-    private static HttpClient NewClient(StubVaultServer server, SocketsHttpHandler? handler = null) =>
-        new(handler ?? new SocketsHttpHandler()) { BaseAddress = server.BaseAddress };
-
-    private static bool IsIssuedBy(X509Certificate? certificate, X509Certificate2 authority)
-    {
-        if (certificate is null)
-        {
-            return false;
-        }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in 5 s");
-            await Task.Delay(20);
-        }
     }
 }
