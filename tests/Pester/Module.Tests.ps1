@@ -79,7 +79,7 @@ BeforeAll {
 }
 
 Describe 'The VaultDr module' {
-    It 'exports exactly the 19 DR cmdlets, the 5 orchestration cmdlets and the 14 lab cmdlets' {
+    It 'exports exactly the 19 DR cmdlets, the 5 orchestration cmdlets and the 17 lab cmdlets' {
         $expected = 'New-VaultDrConnection', 'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote',
             'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey',
             'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary',
@@ -88,9 +88,10 @@ Describe 'The VaultDr module' {
             'Get-VaultDrHealth', 'Test-VaultDrReplication', 'Wait-VaultDrReplication', 'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken',
             'Start-VaultDrLab', 'Stop-VaultDrLab', 'Get-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster',
             'Set-VaultDrLabCluster', 'Set-VaultDrLabFault', 'Set-VaultDrLabPartition', 'Clear-VaultDrLabFault', 'New-VaultDrLabStandby',
+            'Stop-VaultDrLabStandby', 'Start-VaultDrLabStandby', 'Get-VaultDrLabLog',
             'Get-VaultDrLabRequest', 'Clear-VaultDrLabRequest', 'Set-VaultDrLabSecret', 'Get-VaultDrLabSecret'
         $actual = Get-Command -Module VaultDr | ForEach-Object Name
-        $actual.Count | Should -Be 38
+        $actual.Count | Should -Be 41
         ($actual | Sort-Object) | Should -Be ($expected | Sort-Object)
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }

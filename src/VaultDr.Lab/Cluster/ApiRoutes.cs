@@ -1,4 +1,5 @@
 using static VaultDr.Lab.ApiMethods;
+using static VaultDr.Lab.DrOperationTokenPlace;
 using static VaultDr.Lab.GateExemptions;
 using static VaultDr.Lab.RouteAccess;
 
@@ -10,6 +11,7 @@ internal static class ApiRoutes
     private const string Primary = "sys/replication/dr/primary/";
     private const string Secondary = "sys/replication/dr/secondary/";
     private const string OperationToken = Secondary + "generate-operation-token/";
+    private const string Raft = "sys/storage/raft/";
 
     public static RouteTable Build(
         SysEndpoints sys,
@@ -18,7 +20,9 @@ internal static class ApiRoutes
         PrimaryRole primary,
         SecondaryLink link,
         ActivationTokenRedeemer activation,
-        OperationTokenCeremony ceremony)
+        OperationTokenCeremony ceremony,
+        MaintenanceEndpoints maintenance,
+        RaftEndpoints raft)
     {
         var table = new RouteTable();
 
@@ -37,6 +41,25 @@ internal static class ApiRoutes
 
         table.Exact("sys/replication/status", Open, DrSecondary).On(Get, status.All);
         table.Exact("sys/replication/dr/status", Open, DrSecondary).On(Get, status.Dr);
+        table.Exact("sys/replication/performance/status", Open, DrSecondary).On(Get, status.Performance);
+
+        // Repair paths: with a Vault token anywhere but on a DR secondary (reindex needs sudo: root in the lab), and in
+        // a DR secondary form authorised by the body's dr_operation_token.
+        table.Exact("sys/replication/reindex", Root).On(Write, maintenance.Reindex);
+        table.Exact("sys/replication/merkle-check", Token).On(Write, maintenance.MerkleCheck);
+        table.Exact("sys/replication/recover", Token).On(Write, maintenance.Recover);
+        table.Exact(Secondary + "reindex", Open, DrSecondary, onlyOnDrSecondary: true).On(Write, maintenance.SecondaryReindex);
+        table.Exact(Secondary + "merkle-check", Open, DrSecondary, onlyOnDrSecondary: true).On(Write, maintenance.SecondaryMerkleCheck);
+        table.Exact(Secondary + "recover", Open, DrSecondary, onlyOnDrSecondary: true).On(Write, maintenance.SecondaryRecover);
+
+        // Raft: a root token, or on a DR secondary a DR operation token where Vault's CLI sends one (reading the peer
+        // list there is a PUT with the token in the body; a GET is refused whatever its token).
+        table.Exact(Raft + "configuration", Root).On(Get | Write, raft.Configuration).AcceptsDrOperationToken(Write, Body);
+        table.Exact(Raft + "remove-peer", Root).On(Write, raft.RemovePeer).AcceptsDrOperationToken(Write, Body);
+        table.Exact(Raft + "autopilot/state", Root).On(Get, raft.AutopilotState).AcceptsDrOperationToken(Get, Header);
+        table.Exact(Raft + "autopilot/configuration", Root)
+            .On(Get, raft.AutopilotConfiguration).On(Write, raft.SetAutopilotConfiguration)
+            .AcceptsDrOperationToken(Get, Header).AcceptsDrOperationToken(Write, Body);
 
         table.Exact(Primary + "enable", Root).On(Write, primary.Enable);
         table.Exact(Primary + "demote", Root).On(Write, primary.Demote);

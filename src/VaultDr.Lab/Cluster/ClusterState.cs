@@ -39,6 +39,7 @@ internal sealed class ClusterState : IDisposable
         StartedAt = time.GetUtcNow();
         UnsealKeys = Enumerable.Range(0, options.KeyShares).Select(_ => RandomNumberGenerator.GetBytes(33)).ToList();
         RootToken = "hvs." + LabCrypto.Base62(24);
+        Raft = new RaftCluster(name);
         Store.Tokens[RootToken] = new LabToken(RootToken, LabCrypto.Base62(24), "service", ["root"], null, 0, null, true);
         MerkleRoot = Store.MerkleRoot();
     }
@@ -152,6 +153,41 @@ internal sealed class ClusterState : IDisposable
     /// <summary>The key of secondary/generate-public-key, which opens a public-key activation token.</summary>
     public ECDiffieHellman? SecondaryKey { get; set; }
 
+    /// <summary>Who this secondary is to its primary (from its activation token); kept when the primary is forgotten.</summary>
+    public StreamIdentity? Identity { get; set; }
+
+    /// <summary>
+    /// Demoted from primary and not yet pointed at the new primary with an activation token: update-primary needs a
+    /// token then, not cluster addresses.
+    /// </summary>
+    public bool DemotedAwaitingToken { get; set; }
+
+    // --- Maintenance: merkle trees, reindex, the stream, the status endpoints -----------------------
+
+    public MerkleTrees Merkle { get; } = new();
+
+    /// <summary>When the last merkle check ran (null: never, which the status shows as Go's zero time).</summary>
+    public DateTimeOffset? LastCorruptionCheck { get; set; }
+
+    public ReindexJob? Reindex { get; set; }
+
+    /// <summary>When the last reindex completed (null: never, "0" in the status).</summary>
+    public DateTimeOffset? LastReindex { get; set; }
+
+    /// <summary>
+    /// Replication "stopped syncing" (the lab's control broke it) until sys/replication/recover: a secondary stops
+    /// streaming, a primary stops serving its secondaries.
+    /// </summary>
+    public bool StreamStopped { get; set; }
+
+    /// <summary>The API listener's disable_replication_status_endpoints.</summary>
+    public bool StatusEndpointsDisabled { get; set; }
+
+    /// <summary>The integrated storage (raft) configuration: the active node and its standbys.</summary>
+    public RaftCluster Raft { get; }
+
+    public ServerLog Log { get; } = new();
+
     // --- DR operation tokens --------------------------------------------------------------------
 
     /// <summary>Tokens made by the ceremony, valid until deleted or the role changes.</summary>
@@ -170,6 +206,9 @@ internal sealed class ClusterState : IDisposable
         DrModes.Secondary => SecondaryState,
         _ => SecondaryStates.Idle,
     };
+
+    /// <summary>The merkle root the status shows: a corrupt replicated tree or root makes it wrong.</summary>
+    public string ReportedMerkleRoot => Merkle.Reported(MerkleRoot);
 
     public string PrimaryClusterAddr =>
         string.IsNullOrEmpty(PrimaryClusterAddrOverride) ? AddressText(ClusterAddress) : PrimaryClusterAddrOverride;
@@ -213,6 +252,53 @@ internal sealed class ClusterState : IDisposable
     /// <summary>True while the secondary has not applied everything the primary last reported.</summary>
     public bool IsBehind(PrimaryLink link) => link.SeenWal != LastRemoteWal || link.SeenMerkle != MerkleRoot;
 
+    /// <summary>
+    /// True when <paramref name="token"/> may authorise <paramref name="path"/> on this DR secondary: a token the
+    /// operation-token ceremony made, or a (batch) token replicated from the primary whose policies name the path.
+    /// </summary>
+    public bool IsDrOperationToken(string token, string path) =>
+        OperationTokens.Contains(token)
+        || (Store.Tokens.TryGetValue(token, out var entry) && entry.IsValidAt(Now)
+            && entry.Policies.Any(p => Store.Policies.TryGetValue(p, out var text) && text.Contains(path, StringComparison.Ordinal)));
+
+    /// <summary>Points the secondary at a primary: it connects at once and walks the sync states again.</summary>
+    public void Follow(PrimaryLink link, IReadOnlyList<string> knownPrimaryClusterAddrs)
+    {
+        Link = link;
+        LinkGeneration++;
+        Identity = new StreamIdentity(link.SecondaryId, link.Credential);
+        KnownPrimaryClusterAddrs = [.. knownPrimaryClusterAddrs];
+        StreamStopped = false;
+        RestartSync();
+    }
+
+    /// <summary>The walk to stream-wals starts again from connecting, and the replication loop wakes at once.</summary>
+    public void RestartSync()
+    {
+        SecondaryState = SecondaryStates.Connecting;
+        StateSince = Now;
+        CatchUpSince = null;
+        InitialSync = false;
+        NewLink.TrySetResult();
+    }
+
+    /// <summary>
+    /// Applies what the clock has made happen since the last call (call under the lock, before answering): a
+    /// reindex that has completed, servers autopilot has cleaned up.
+    /// </summary>
+    public void CatchUpWithClock()
+    {
+        if (Reindex is { } job && job.IsCompleteAt(Now))
+        {
+            CompleteReindex(job);
+        }
+
+        foreach (var nodeId in Raft.RemoveDeadServers(Now, LastWal))
+        {
+            Log.Info(Now, $"storage.raft.autopilot: removing dead server from raft configuration: id={nodeId}");
+        }
+    }
+
     /// <summary>Drops the link to the primary (no more heartbeats); the secondary shows idle with no primaries.</summary>
     public void ForgetPrimary()
     {
@@ -229,6 +315,36 @@ internal sealed class ClusterState : IDisposable
     {
         Secondaries.Clear();
         WrappedActivations.Clear();
+    }
+
+    /// <summary>
+    /// A completed reindex repairs this cluster's trees. A secondary then diffs with its primary again, which comes
+    /// out clean only if the primary's trees are sound: Vault says so in its log.
+    /// </summary>
+    private void CompleteReindex(ReindexJob job)
+    {
+        Reindex = null;
+        LastReindex = job.CompletesAt;
+        var repaired = Merkle.CorruptTrees;
+        Merkle.Repair();
+        Log.Info(job.CompletesAt, repaired.Count > 0
+            ? $"replication.index: reindex complete: repaired merkle trees: {string.Join(", ", repaired)}"
+            : "replication.index: reindex complete");
+        if (Mode != DrModes.Secondary || Link is not { } link || StreamStopped
+            || SecondaryState is not (SecondaryStates.MerkleDiff or SecondaryStates.MerkleSync or SecondaryStates.StreamWals))
+        {
+            return;
+        }
+
+        if (link.PrimaryTreeCorrupt)
+        {
+            Log.Error(job.CompletesAt, "replication: " + VaultMessages.IrreconcilableAfterReindex);
+        }
+
+        SecondaryState = SecondaryStates.MerkleDiff;
+        StateSince = Now;
+        CatchUpSince = null;
+        InitialSync = false;
     }
 
     public void Dispose()

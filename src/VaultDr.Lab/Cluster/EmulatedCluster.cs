@@ -33,9 +33,11 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
             new BackendEndpoints(_state),
             new ReplicationStatus(_state),
             new PrimaryRole(_state),
-            new SecondaryLink(_state, activation, ceremony),
+            new SecondaryLink(_state, activation, ceremony, new PrimaryAddressUpdate(_state)),
             activation,
-            ceremony);
+            ceremony,
+            new MaintenanceEndpoints(_state, ceremony),
+            new RaftEndpoints(_state));
         _api = new Router(_state, apiRoutes, "/v1/");
         _clusterListener = new Router(_state, new ReplicationStream(_state).Routes(), "/");
         Loop = new ReplicationLoop(_state);
@@ -160,6 +162,7 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
     {
         lock (_state.Gate)
         {
+            _state.CatchUpWithClock();
             return new EmulatedClusterSnapshot(
                 Name,
                 ApiAddress,
@@ -171,7 +174,123 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
                 _state.ClusterId,
                 _state.LastWal,
                 _state.LastRemoteWal,
-                _state.MerkleRoot);
+                _state.MerkleRoot)
+            {
+                CorruptMerkleTrees = _state.Merkle.CorruptTrees,
+                Reindexing = _state.Reindex is not null,
+                ReplicationStopped = _state.StreamStopped,
+                StatusEndpointsDisabled = _state.StatusEndpointsDisabled,
+                RaftPeers = [_state.Raft.LeaderId, .. _state.Raft.Standbys.Select(p => p.NodeId)],
+            };
+        }
+    }
+
+    /// <summary>Corrupts one merkle tree: "replicated", "local" or "root" (<see cref="MerkleTrees"/>); a reindex repairs it.</summary>
+    public void CorruptMerkleTree(string tree)
+    {
+        lock (_state.Gate)
+        {
+            _state.Merkle.Corrupt(tree);
+        }
+    }
+
+    /// <summary>Repairs every merkle tree at once, as if they had never been corrupt (no reindex, no log line).</summary>
+    public void RepairMerkleTrees()
+    {
+        lock (_state.Gate)
+        {
+            _state.Merkle.Repair();
+        }
+    }
+
+    /// <summary>The API listener's disable_replication_status_endpoints.</summary>
+    public void SetStatusEndpointsDisabled(bool disabled)
+    {
+        lock (_state.Gate)
+        {
+            _state.StatusEndpointsDisabled = disabled;
+        }
+    }
+
+    /// <summary>
+    /// Replication stops syncing, as after an error Vault cannot get past by itself, until sys/replication/recover
+    /// (or its DR secondary form): a secondary stops streaming and shows idle; a primary stops serving its secondaries.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The cluster has DR replication disabled: there is no stream.</exception>
+    public void BreakReplication()
+    {
+        lock (_state.Gate)
+        {
+            if (_state.Mode == DrModes.Disabled)
+            {
+                throw new InvalidOperationException($"{Name} has DR replication disabled: there is no replication stream to break.");
+            }
+
+            _state.StreamStopped = true;
+            _state.Log.Error(_state.Now, "replication: replication stopped syncing: unrecoverable error on the replication stream; recover with sys/replication/recover");
+            if (_state.Mode == DrModes.Secondary)
+            {
+                if (_state.Link is { } link)
+                {
+                    link.Connected = false;
+                }
+
+                _state.SecondaryState = SecondaryStates.Idle;
+                _state.StateSince = _state.Now;
+                _state.CatchUpSince = null;
+            }
+        }
+    }
+
+    /// <summary>A standby listening at <paramref name="address"/> joins the raft configuration as a voter; returns its node id.</summary>
+    public string AddStandby(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        lock (_state.Gate)
+        {
+            var nodeId = _state.Raft.AddStandby(address.Authority, _state.Now, _state.LastWal);
+            _state.Log.Info(_state.Now, $"storage.raft: added peer to raft configuration: peer={nodeId} address={address.Authority}");
+            return nodeId;
+        }
+    }
+
+    /// <summary>A stopped standby stops answering the leader (a dead peer for autopilot); started, it is back.</summary>
+    public void SetStandbyRunning(string nodeId, bool running)
+    {
+        lock (_state.Gate)
+        {
+            if (_state.Raft.Find(nodeId) is not { } peer)
+            {
+                return; // removed from the configuration meanwhile: nothing to tell
+            }
+
+            if (running)
+            {
+                peer.Start(_state.Now);
+            }
+            else
+            {
+                peer.Stop(_state.Now, _state.Raft.LogIndex(_state.LastWal));
+            }
+        }
+    }
+
+    /// <summary>The lab took the standby away: it leaves the raft configuration.</summary>
+    public void RemoveStandby(string nodeId)
+    {
+        lock (_state.Gate)
+        {
+            _state.Raft.Remove(nodeId, _state.LastWal);
+        }
+    }
+
+    /// <summary>The cluster's server log (maintenance events), oldest first.</summary>
+    public IReadOnlyList<LabLogEntry> ReadLog()
+    {
+        lock (_state.Gate)
+        {
+            _state.CatchUpWithClock();
+            return _state.Log.Snapshot();
         }
     }
 

@@ -12,4 +12,18 @@ public sealed record EmulatedClusterSnapshot(
     string? ClusterId,
     long LastWal,
     long LastRemoteWal,
-    string MerkleRoot);
+    string MerkleRoot)
+{
+    /// <summary>The merkle trees the lab corrupted and no reindex has repaired yet: replicated, local, root.</summary>
+    public IReadOnlyList<string> CorruptMerkleTrees { get; init; } = [];
+
+    public bool Reindexing { get; init; }
+
+    /// <summary>Replication stopped syncing (the lab broke it) and has not been recovered.</summary>
+    public bool ReplicationStopped { get; init; }
+
+    public bool StatusEndpointsDisabled { get; init; }
+
+    /// <summary>The raft configuration's node ids: the active node first, then the standbys.</summary>
+    public IReadOnlyList<string> RaftPeers { get; init; } = [];
+}

@@ -74,6 +74,14 @@ internal static class LabCrypto
         return local.Offset == TimeSpan.Zero ? text + "Z" : text + local.ToString("zzz", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>RFC 3339 with the fraction of the second (trailing zeros left out), as Go's time.Time marshals to JSON.</summary>
+    public static string Rfc3339Nano(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        var text = local.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
+        return local.Offset == TimeSpan.Zero ? text + "Z" : text + local.ToString("zzz", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Parses a Vault duration: a whole number of seconds ("1800"), or Go duration text
     /// ("30m", "1h30m", "1800s", "500ms"). Negative or empty is rejected.

@@ -86,6 +86,62 @@ internal static class VaultMessages
     // UNCONFIRMED
     public const string InvalidSecondaryPublicKey = "error parsing secondary_public_key: not a valid public key";
 
+    // --- Maintenance: reindex, merkle check, recover (maintenance facts file, sections 1 to 3) ---
+    // UNCONFIRMED: the facts give the answer's shape ({"warnings":[...]}) but not its text; worded like the confirmed warnings.
+    public const string ReindexWarning = "Reindexing of the replication merkle trees has started. The replication status reports its progress (reindex_stage); Vault may be briefly unavailable during the wal-replay and commit stages.";
+
+    // UNCONFIRMED: the facts' description of skip_flush, as a warning.
+    public const string ReindexSkipFlushWarning = "skip_flush is set: the tree flushing stage is skipped, so a new reindex may need to be done.";
+
+    // UNCONFIRMED: a second reindex while one runs.
+    public const string ReindexInProgress = "a reindex is already in progress";
+
+    // UNCONFIRMED: the facts give the answer's shape ({"warnings":[...]}) but not its text.
+    public const string RecoverWarning = "Replication recovery has been triggered: the replication stream restarts. Check the replication status for its progress.";
+
+    // UNCONFIRMED: recover on a cluster with DR replication disabled.
+    public const string ReplicationNotEnabled = "replication is not enabled on this cluster";
+
+    // UNCONFIRMED (third-party KB, not HashiCorp): Vault's log line when a secondary's reindex cannot fix a corrupt primary.
+    public const string IrreconcilableAfterReindex = "state is still irreconcilable after reindex, try reindexing primary cluster";
+
+    // --- disable_replication_status_endpoints (maintenance facts file, section 10) ---------------
+    // CONFIRMED by the UI's mock (404 with this text); the real server's status code is UNCONFIRMED.
+    public const string DisabledPath = "disabled path";
+
+    // --- Raft and autopilot (maintenance facts file, section 4) -----------------------------------
+    // Vault's vault/logical_raft.go (open source; not quoted in the facts file).
+    public const string NoServerIdProvided = "no server id provided";
+
+    // UNCONFIRMED: Vault's raft library would let the leader step down; the lab refuses, as the brief asks.
+    public static string CannotRemoveLeader(string nodeId) =>
+        $"cannot remove the raft leader \"{nodeId}\": it is the active node; step it down or remove a standby instead";
+
+    // Vault's vault/logical_raft.go (open source; not quoted in the facts file).
+    public static string MinQuorumRequired(bool cleanupDeadServers, long minQuorum) =>
+        $"min_quorum must be set when cleanup_dead_servers is set and it should at least be 3; cleanup_dead_servers: {(cleanupDeadServers ? "true" : "false")}, min_quorum: 0x{minQuorum:x}";
+
+    // Vault's vault/logical_raft.go (open source; not quoted in the facts file): "received" is the field as sent, or <nil>.
+    public static string DeadServerThresholdTooShort(string received) =>
+        $"dead_server_last_contact_threshold should not be set to less than 1m; received: {received}";
+
+    // UNCONFIRMED: Vault's field parser error, in Go's words.
+    public static string InvalidField(string field, string value, string expected) =>
+        $"error converting input {value} for field \"{field}\": {expected}";
+
+    // --- update-primary with update_primary_addrs (maintenance facts file, section 5) ------------
+    // UNCONFIRMED: the facts say the two methods are mutually exclusive, not in which words.
+    public const string TokenAndPrimaryAddrsExclusive = "token and update_primary_addrs are mutually exclusive: use token (a secondary activation token) on a DR secondary, or update_primary_addrs to re-point it at its primary's addresses";
+
+    // UNCONFIRMED: the facts say this is not allowed after a DR failover, not in which words.
+    public const string PrimaryAddrsAfterFailover = "updating with cluster addresses is not allowed on a newly demoted DR secondary after a DR failover; an activation token from the new primary is required (token)";
+
+    // UNCONFIRMED: a secondary that never joined a primary has no secondary id to reconnect with.
+    public const string PrimaryAddrsWithoutActivation = "this DR secondary has never been activated: enable it, or update it with a secondary activation token (token)";
+
+    // UNCONFIRMED: no address answered the ping.
+    public static string PrimaryAddrsUnreachable(string details) => $"none of the update_primary_addrs answered as this cluster's primary: {details}";
+
     // --- Generate operation token (facts file) ------------------------------------------------
     public const string RootGenerationInProgress = "root generation already in progress";
     public const string NoRootGenerationInProgress = "no root generation in progress";

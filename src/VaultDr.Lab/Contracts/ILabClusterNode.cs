@@ -41,5 +41,29 @@ public interface ILabClusterNode
     /// <summary>A JSON-serialisable description (a record); the control API adds the host's fields to it.</summary>
     object Describe();
 
+    /// <summary>Corrupts one merkle tree: "replicated", "local" or "root" (ArgumentException for another name).</summary>
+    void CorruptMerkleTree(string tree);
+
+    /// <summary>Repairs every merkle tree at once (the control's undo; a reindex is Vault's way).</summary>
+    void RepairMerkleTrees();
+
+    /// <summary>disable_replication_status_endpoints on the API listener.</summary>
+    void SetStatusEndpointsDisabled(bool disabled);
+
+    /// <summary>Replication stops syncing until recovered (InvalidOperationException when replication is disabled).</summary>
+    void BreakReplication();
+
+    /// <summary>A standby the host opened at <paramref name="address"/> joins the raft configuration; returns its node id.</summary>
+    string AddStandby(Uri address);
+
+    /// <summary>The host stopped or started a standby's listener.</summary>
+    void SetStandbyRunning(string nodeId, bool running);
+
+    /// <summary>The host closed a standby for good.</summary>
+    void RemoveStandby(string nodeId);
+
+    /// <summary>The cluster's server log, oldest first.</summary>
+    IReadOnlyList<LabLogEntry> ReadLog();
+
     void Dispose();
 }

@@ -106,3 +106,6 @@ public sealed class LabOptions
     /// <summary>A peer whose last heartbeat is older than this shows connection_status disconnected.</summary>
     public TimeSpan DisconnectAfter { get; init; } = TimeSpan.FromMilliseconds(1000);
 }
+
+/// <summary>One line of a cluster's server log, as Vault would write it (level INFO, WARN or ERROR).</summary>
+public sealed record LabLogEntry(DateTimeOffset Time, string Level, string Message);

@@ -4,16 +4,16 @@ namespace VaultDr.Lab;
 
 /// <summary>
 /// The listeners of one cluster: its API endpoint (behind latency, faults and the request log) and its cluster
-/// endpoint, both on one Kestrel app, plus an optional standby front. Stopping disposes the app; starting rebinds
-/// the same two ports. The node (its state) lives as long as the lab.
+/// endpoint, both on one Kestrel app, plus the standby nodes the lab put in front of it. Stopping disposes the app;
+/// starting rebinds the same two ports. The node (its state) lives as long as the lab.
 /// </summary>
 internal sealed class ClusterServer : IAsyncDisposable
 {
     private readonly LabHost _lab;
     private readonly X509Certificate2? _certificate;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<StandbyNode> _standbys = [];
     private WebApplication? _app;
-    private StandbyFront? _standby;
     private volatile int _latencyMs;
 
     public ClusterServer(LabHost lab, ILabClusterNode node, X509Certificate2? certificate)
@@ -41,7 +41,17 @@ internal sealed class ClusterServer : IAsyncDisposable
         set => _latencyMs = value;
     }
 
-    public StandbyFront? Standby => Volatile.Read(ref _standby);
+    /// <summary>The standbys, oldest first (a copy: the list changes under the gate).</summary>
+    public IReadOnlyList<StandbyNode> Standbys
+    {
+        get
+        {
+            lock (_standbys)
+            {
+                return [.. _standbys];
+            }
+        }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -87,19 +97,19 @@ internal sealed class ClusterServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens the standby front (once; later calls return the same one).</summary>
-    public async Task<StandbyFront> OpenStandbyAsync(CancellationToken cancellationToken)
+    /// <summary>Opens a new standby node; it joins the cluster's raft configuration as a voter.</summary>
+    public async Task<StandbyNode> OpenStandbyAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_standby is null)
+            var standby = await StandbyNode.OpenAsync(_lab, this, _certificate, cancellationToken).ConfigureAwait(false);
+            lock (_standbys)
             {
-                var front = await StandbyFront.StartAsync(_lab, this, _certificate, cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _standby, front);
+                _standbys.Add(standby);
             }
 
-            return _standby!;
+            return standby;
         }
         finally
         {
@@ -107,15 +117,21 @@ internal sealed class ClusterServer : IAsyncDisposable
         }
     }
 
-    public async Task CloseStandbyAsync()
+    /// <summary>Closes every standby for good: they leave the raft configuration.</summary>
+    public async Task CloseStandbysAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_standby is not null)
+            foreach (var standby in Standbys)
             {
-                await _standby.DisposeAsync().ConfigureAwait(false);
-                Volatile.Write(ref _standby, null);
+                await standby.DisposeAsync().ConfigureAwait(false);
+                Node.RemoveStandby(standby.NodeId);
+            }
+
+            lock (_standbys)
+            {
+                _standbys.Clear();
             }
         }
         finally
@@ -124,11 +140,17 @@ internal sealed class ClusterServer : IAsyncDisposable
         }
     }
 
-    public bool OwnsPort(int port) => port == ApiPort || port == ClusterPort || (Standby is { } front && front.Port == port);
+    public StandbyNode? FindStandby(string nodeId) => Standbys.FirstOrDefault(s => s.NodeId == nodeId);
+
+    public bool OwnsPort(int port) => port == ApiPort || port == ClusterPort || Standbys.Any(s => s.Port == port);
 
     public async ValueTask DisposeAsync()
     {
-        await CloseStandbyAsync().ConfigureAwait(false);
+        foreach (var standby in Standbys)
+        {
+            await standby.DisposeAsync().ConfigureAwait(false);
+        }
+
         await StopAsync().ConfigureAwait(false);
         Node.Dispose();
         _certificate?.Dispose();
@@ -262,44 +284,4 @@ internal sealed class ClusterServer : IAsyncDisposable
             return LabResponse.Error(500, $"lab internal error: {e.GetType().Name}: {e.Message}");
         }
     }
-}
-
-/// <summary>
-/// A standby node in front of a cluster: every request gets Vault's standby redirect, 307 with Location = the
-/// cluster's API address + the same path and query.
-/// </summary>
-internal sealed class StandbyFront : IAsyncDisposable
-{
-    private readonly WebApplication _app;
-
-    private StandbyFront(WebApplication app, int port, string scheme)
-    {
-        _app = app;
-        Port = port;
-        Address = new Uri($"{scheme}://127.0.0.1:{port}/");
-    }
-
-    public int Port { get; }
-
-    public Uri Address { get; }
-
-    public static async Task<StandbyFront> StartAsync(LabHost lab, ClusterServer cluster, X509Certificate2? certificate, CancellationToken cancellationToken)
-    {
-        Task Handle(HttpContext context)
-        {
-            var path = context.Request.Path.Value is { Length: > 0 } value ? value : "/";
-            var query = context.Request.QueryString.Value ?? "";
-            var location = cluster.Node.ApiAddress.GetLeftPart(UriPartial.Authority) + path + query;
-            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
-            context.Response.Headers.Location = location;
-            context.Response.ContentLength = 0;
-            lab.Requests.Add(new LabRequestLogEntry(cluster.Name, context.Request.Method, path, query.TrimStart('?'), 307, DateTimeOffset.UtcNow, false, "standby"));
-            return Task.CompletedTask;
-        }
-
-        var (app, ports) = await LabKestrel.StartAsync([0], certificate, Handle, cancellationToken).ConfigureAwait(false);
-        return new StandbyFront(app, ports[0], cluster.Scheme);
-    }
-
-    public ValueTask DisposeAsync() => new(LabKestrel.StopAsync(_app));
 }

@@ -107,13 +107,30 @@ public sealed class LabHost : IAsyncDisposable
 
     public int GetLatency(string name) => Server(name).LatencyMs;
 
-    /// <summary>Opens (once) a standby front for the cluster: every request gets 307 to the cluster's API address.</summary>
-    public async Task<Uri> OpenStandbyAsync(string name, CancellationToken cancellationToken = default) =>
-        (await Server(name).OpenStandbyAsync(cancellationToken).ConfigureAwait(false)).Address;
+    /// <summary>
+    /// Opens a new standby node for the cluster (every request gets 307 to the cluster's API address); it joins the
+    /// cluster's raft configuration as a voter.
+    /// </summary>
+    public async Task<LabStandby> OpenStandbyAsync(string name, CancellationToken cancellationToken = default) =>
+        (await Server(name).OpenStandbyAsync(cancellationToken).ConfigureAwait(false)).Describe();
 
-    public Task CloseStandbyAsync(string name) => Server(name).CloseStandbyAsync();
+    /// <summary>Closes every standby of the cluster; they leave its raft configuration.</summary>
+    public Task CloseStandbysAsync(string name) => Server(name).CloseStandbysAsync();
 
-    public Uri? GetStandbyAddress(string name) => Server(name).Standby?.Address;
+    /// <summary>The cluster's standbys, oldest first.</summary>
+    public IReadOnlyList<LabStandby> GetStandbys(string name) => Server(name).Standbys.Select(s => s.Describe()).ToArray();
+
+    /// <summary>Stops (closes the listener of) or starts (rebinds) one standby; null when the cluster has no such standby.</summary>
+    public async Task<LabStandby?> SetStandbyRunningAsync(string name, string nodeId, bool running, CancellationToken cancellationToken = default)
+    {
+        if (Server(name).FindStandby(nodeId) is not { } standby)
+        {
+            return null;
+        }
+
+        await (running ? standby.StartAsync(cancellationToken) : standby.StopAsync()).ConfigureAwait(false);
+        return standby.Describe();
+    }
 
     public void RequestShutdown() => _shutdown.Cancel();
 
@@ -143,7 +160,14 @@ public sealed class LabHost : IAsyncDisposable
         // and its READY line hands out root tokens already.
         result["rootToken"] = server.Node.RootToken;
         result["latencyMs"] = server.LatencyMs;
-        result["standbyAddress"] = server.Standby?.Address.ToString();
+        var standbys = server.Standbys;
+        result["standbyAddress"] = standbys.Count > 0 ? standbys[0].Address.ToString() : null;
+        result["standbys"] = new JsonArray(standbys.Select(s => (JsonNode)new JsonObject
+        {
+            ["nodeId"] = s.NodeId,
+            ["address"] = s.Address.ToString(),
+            ["running"] = s.Running,
+        }).ToArray());
         return result;
     }
 

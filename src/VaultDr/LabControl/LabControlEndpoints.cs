@@ -4,9 +4,10 @@ using VaultDr.Client;
 namespace VaultDr.LabControl;
 
 /// <summary>
-/// The lab's control API (see src/VaultDr.Lab/Hosting/LabControlApi.cs), one method per URL: faults, partitions,
-/// cluster stop/start/seal/latency, standbys, the request log and shutdown. Errors come in Vault's shape, so they
-/// map to the same typed exceptions as Vault's.
+/// The lab's control API (see src/VaultDr.Lab/Hosting/LabControlApi.cs and LabClusterControl.cs), one method per
+/// URL: faults, partitions, cluster stop/start/seal/latency, standbys, merkle corruption, the status endpoint switch,
+/// a broken replication stream, the clusters' logs, the request log and shutdown. Errors come in Vault's shape, so
+/// they map to the same typed exceptions as Vault's.
 /// </summary>
 internal sealed class LabControlEndpoints
 {
@@ -35,11 +36,68 @@ internal sealed class LabControlEndpoints
     internal Task SetLatencyAsync(LabCluster cluster, int milliseconds, CancellationToken cancellationToken) =>
         ClusterAsync(cluster, "latency", request => request.With("ms", milliseconds), cancellationToken);
 
-    /// <summary>POST lab/clusters/:name/standby: a standby listener that redirects to the active node. Returns its address.</summary>
-    internal async Task<string> OpenStandbyAsync(LabCluster cluster, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST lab/clusters/:name/standby: a new standby node that redirects to the active node and joins the cluster's
+    /// raft configuration as a voter. Returns its address and raft node id.
+    /// </summary>
+    internal async Task<(string Address, string NodeId)> OpenStandbyAsync(LabCluster cluster, CancellationToken cancellationToken)
     {
         var response = await SendAsync(VaultRequest.LabControl(HttpMethod.Post, ClusterPath(cluster, "standby")), cancellationToken).ConfigureAwait(false);
-        return response.Data.GetString("address") ?? throw new VaultResponseException("The lab did not return the standby's address.");
+        var address = response.Data.GetString("address") ?? throw new VaultResponseException("The lab did not return the standby's address.");
+        var nodeId = response.Data.GetString("nodeId") ?? throw new VaultResponseException("The lab did not return the standby's node id.");
+        return (address, nodeId);
+    }
+
+    /// <summary>POST lab/clusters/:name/standbys/:nodeId/stop: its listener closes; autopilot sees a dead peer.</summary>
+    internal Task StopStandbyAsync(LabCluster cluster, string nodeId, CancellationToken cancellationToken) =>
+        SendAsync(VaultRequest.LabControl(HttpMethod.Post, StandbyPath(cluster, nodeId, "stop")), cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/standbys/:nodeId/start: it listens on its port again.</summary>
+    internal Task StartStandbyAsync(LabCluster cluster, string nodeId, CancellationToken cancellationToken) =>
+        SendAsync(VaultRequest.LabControl(HttpMethod.Post, StandbyPath(cluster, nodeId, "start")), cancellationToken);
+
+    /// <summary>GET lab: the raft node ids of <paramref name="cluster"/>'s standbys, oldest first.</summary>
+    internal async Task<string[]> ReadStandbyIdsAsync(LabCluster cluster, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(VaultRequest.LabControl(HttpMethod.Get, "lab"), cancellationToken).ConfigureAwait(false);
+        var entry = response.Data.GetObjectArray("clusters").FirstOrDefault(c => c.GetString("name") == cluster.Name);
+        return entry.ValueKind == JsonValueKind.Object
+            ? entry.GetObjectArray("standbys").Select(s => s.GetString("nodeId")).OfType<string>().ToArray()
+            : [];
+    }
+
+    /// <summary>POST lab/clusters/:name/merkle-corruption: one merkle tree (replicated, local or root) becomes corrupt.</summary>
+    internal Task CorruptMerkleTreeAsync(LabCluster cluster, string tree, CancellationToken cancellationToken) =>
+        ClusterAsync(cluster, "merkle-corruption", request => request.With("tree", tree), cancellationToken);
+
+    /// <summary>DELETE lab/clusters/:name/merkle-corruption: every merkle tree is sound again.</summary>
+    internal Task RepairMerkleTreesAsync(LabCluster cluster, CancellationToken cancellationToken) =>
+        SendAsync(VaultRequest.LabControl(HttpMethod.Delete, ClusterPath(cluster, "merkle-corruption")), cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/status-endpoints: the listener's disable_replication_status_endpoints.</summary>
+    internal Task SetStatusEndpointsDisabledAsync(LabCluster cluster, bool disabled, CancellationToken cancellationToken) =>
+        ClusterAsync(cluster, "status-endpoints", request => request.With("disabled", disabled), cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/break-replication: replication stops syncing until Vault's recover.</summary>
+    internal Task BreakReplicationAsync(LabCluster cluster, CancellationToken cancellationToken) => ClusterAsync(cluster, "break-replication", null, cancellationToken);
+
+    /// <summary>GET lab/clusters/:name/log: the cluster's server log, oldest first (no secrets are ever logged).</summary>
+    internal async Task<LabLogRecord[]> ReadLogAsync(LabCluster cluster, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(VaultRequest.LabControl(HttpMethod.Get, ClusterPath(cluster, "log")), cancellationToken).ConfigureAwait(false);
+        var entries = response.Root is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("log", out var list) ? list : default;
+        if (entries.ValueKind != JsonValueKind.Array)
+        {
+            throw new VaultResponseException("The lab's cluster log is not a list.");
+        }
+
+        return entries.EnumerateArray().Select(entry => new LabLogRecord
+        {
+            Cluster = cluster.Name,
+            Time = entry.GetTime("time") ?? default,
+            Level = entry.GetString("level") ?? string.Empty,
+            Message = entry.GetString("message") ?? string.Empty,
+        }).ToArray();
     }
 
     /// <summary>GET lab: the root token that works on <paramref name="cluster"/> now (a DR secondary's is its primary's).</summary>
@@ -106,6 +164,9 @@ internal sealed class LabControlEndpoints
     internal Task ShutdownAsync(CancellationToken cancellationToken) => SendAsync(VaultRequest.LabControl(HttpMethod.Post, "lab/shutdown"), cancellationToken);
 
     private static string ClusterPath(LabCluster cluster, string action) => $"lab/clusters/{Uri.EscapeDataString(cluster.Name)}/{action}";
+
+    private static string StandbyPath(LabCluster cluster, string nodeId, string action) =>
+        $"lab/clusters/{Uri.EscapeDataString(cluster.Name)}/standbys/{Uri.EscapeDataString(nodeId)}/{action}";
 
     private Task<VaultResponse> ClusterAsync(LabCluster cluster, string action, Func<VaultRequest, VaultRequest>? body, CancellationToken cancellationToken)
     {

@@ -77,3 +77,16 @@ public sealed class LabRequestRecord
 
     public bool Faulted { get; init; }
 }
+
+/// <summary>One line of a lab cluster's server log: what Vault would log about reindexes, merkle checks, recovery and raft peers.</summary>
+public sealed class LabLogRecord
+{
+    public string Cluster { get; init; } = string.Empty;
+
+    public DateTimeOffset Time { get; init; }
+
+    /// <summary>INFO, WARN or ERROR.</summary>
+    public string Level { get; init; } = string.Empty;
+
+    public string Message { get; init; } = string.Empty;
+}

@@ -66,9 +66,18 @@ internal sealed record Reply(int Status, string? Raw)
 /// <summary>Clusters wired together with a manual clock; ticks drive replication deterministically.</summary>
 internal sealed class LabHarness : IDisposable
 {
-    public LabHarness(int count = 3, string version = "1.15", int shares = 5, int threshold = 3)
+    public LabHarness(int count = 3, string version = "1.15", int shares = 5, int threshold = 3, TimeSpan? stateStepDelay = null, TimeSpan? catchUpDelay = null)
     {
-        Options = new LabOptions { ClusterCount = count, VaultVersion = version, KeyShares = shares, KeyThreshold = threshold };
+        var defaults = new LabOptions();
+        Options = new LabOptions
+        {
+            ClusterCount = count,
+            VaultVersion = version,
+            KeyShares = shares,
+            KeyThreshold = threshold,
+            StateStepDelay = stateStepDelay ?? defaults.StateStepDelay,
+            CatchUpDelay = catchUpDelay ?? defaults.CatchUpDelay,
+        };
         Clusters = Enumerable.Range(1, count).Select(i =>
         {
             var cluster = new EmulatedCluster($"vault-{i}", Options, Transport, Time)

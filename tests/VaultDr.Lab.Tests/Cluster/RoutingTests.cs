@@ -54,13 +54,24 @@ public sealed class RoutingTests : IDisposable
             "sys/replication/dr/secondary/generate-operation-token/attempt GET,PUT,POST,DELETE TokenOnVault2 DrSecondary only-on-dr-secondary",
             "sys/replication/dr/secondary/generate-operation-token/update PUT,POST TokenOnVault2 DrSecondary only-on-dr-secondary",
             "sys/replication/dr/secondary/generate-public-key PUT,POST Token DrSecondary",
+            "sys/replication/dr/secondary/merkle-check PUT,POST Open DrSecondary only-on-dr-secondary",
             "sys/replication/dr/secondary/operation-token/delete PUT,POST Open DrSecondary only-on-dr-secondary",
             "sys/replication/dr/secondary/promote PUT,POST Open DrSecondary only-on-dr-secondary",
+            "sys/replication/dr/secondary/recover PUT,POST Open DrSecondary only-on-dr-secondary",
+            "sys/replication/dr/secondary/reindex PUT,POST Open DrSecondary only-on-dr-secondary",
             "sys/replication/dr/secondary/update-primary PUT,POST Open DrSecondary only-on-dr-secondary",
             "sys/replication/dr/status GET Open DrSecondary",
+            "sys/replication/merkle-check PUT,POST Token",
+            "sys/replication/performance/status GET Open DrSecondary",
+            "sys/replication/recover PUT,POST Token",
+            "sys/replication/reindex PUT,POST Root",
             "sys/replication/status GET Open DrSecondary",
             "sys/seal PUT,POST Root",
             "sys/seal-status GET Open Sealed, DrSecondary",
+            "sys/storage/raft/autopilot/configuration GET,PUT,POST Root dr-token GET:Header PUT,POST:Body",
+            "sys/storage/raft/autopilot/state GET Root dr-token GET:Header",
+            "sys/storage/raft/configuration GET,PUT,POST Root dr-token PUT,POST:Body",
+            "sys/storage/raft/remove-peer PUT,POST Root dr-token PUT,POST:Body",
             "sys/unseal PUT,POST Open Sealed, DrSecondary",
             "sys/wrapping/unwrap PUT,POST Open",
         ];
@@ -212,7 +223,7 @@ public sealed class RoutingTests : IDisposable
     [Fact]
     public async Task ClusterListener_ServesOnlyPostToTheStream()
     {
-        Assert.Equal(["replication/stream POST Open Sealed, DrSecondary"], _lab.A.ClusterRouteTable.Routes.Select(Describe));
+        Assert.Equal(["replication/ping POST Open Sealed, DrSecondary", "replication/stream POST Open Sealed, DrSecondary"], _lab.A.ClusterRouteTable.Routes.Select(Describe).Order(StringComparer.Ordinal));
         var wrongMethod = await _lab.A.HandleClusterAsync(LabRequest.Create("GET", "/replication/stream"), CancellationToken.None);
         Assert.Equal((405, Unsupported), (wrongMethod.Status, wrongMethod.Json));
         var unknown = await _lab.A.HandleClusterAsync(LabRequest.Create("POST", "/replication/other", "{}"), CancellationToken.None);
@@ -253,6 +264,16 @@ public sealed class RoutingTests : IDisposable
         if (route.Exemptions != GateExemptions.None)
         {
             text += " " + route.Exemptions;
+        }
+
+        var drTokens = new[] { ApiMethods.Get, ApiMethods.Put, ApiMethods.Post, ApiMethods.Delete }
+            .Where(m => route.DrOperationTokenFor(m) != DrOperationTokenPlace.None)
+            .GroupBy(route.DrOperationTokenFor)
+            .Select(g => $"{string.Join(',', g.Select(m => m.ToString().ToUpperInvariant()))}:{g.Key}")
+            .ToArray();
+        if (drTokens.Length > 0)
+        {
+            text += " dr-token " + string.Join(' ', drTokens);
         }
 
         return route.OnlyOnDrSecondary ? text + " only-on-dr-secondary" : text;

@@ -57,6 +57,30 @@ internal sealed class FakeNode : ILabClusterNode
 
     public object Describe() => new FakeDescription(Name, "fake", Received.Count);
 
+    /// <summary>What the host asked of the node besides requests, in order (e.g. "standby+ vault-1-node-2").</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public void CorruptMerkleTree(string tree) => Calls.Enqueue("corrupt " + tree);
+
+    public void RepairMerkleTrees() => Calls.Enqueue("repair");
+
+    public void SetStatusEndpointsDisabled(bool disabled) => Calls.Enqueue("status-endpoints " + disabled);
+
+    public void BreakReplication() => Calls.Enqueue("break");
+
+    public string AddStandby(Uri address)
+    {
+        var nodeId = $"{Name}-node-{Calls.Count(c => c.StartsWith("standby+", StringComparison.Ordinal)) + 2}";
+        Calls.Enqueue($"standby+ {nodeId} {address.Authority}");
+        return nodeId;
+    }
+
+    public void SetStandbyRunning(string nodeId, bool running) => Calls.Enqueue($"standby {nodeId} {(running ? "running" : "stopped")}");
+
+    public void RemoveStandby(string nodeId) => Calls.Enqueue("standby- " + nodeId);
+
+    public IReadOnlyList<LabLogEntry> ReadLog() => [new LabLogEntry(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero), "INFO", "fake log line of " + Name)];
+
     public void Dispose() => Disposed = true;
 
     private LabResponse Echo(string endpoint, LabRequest r)

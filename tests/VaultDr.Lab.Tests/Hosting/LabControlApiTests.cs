@@ -24,6 +24,7 @@ public sealed class LabControlApiTests
         Assert.False(one.GetProperty("sealed").GetBoolean());
         Assert.Equal(0, one.GetProperty("latencyMs").GetInt32());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, one.GetProperty("standbyAddress").ValueKind);
+        Assert.Equal(0, one.GetProperty("standbys").GetArrayLength());
         var partition = Assert.Single(doc.GetProperty("partitions").EnumerateArray().ToArray());
         Assert.Equal(["vault-1", "vault-2"], partition.EnumerateArray().Select(e => e.GetString()));
     }
@@ -68,8 +69,10 @@ public sealed class LabControlApiTests
         }
 
         using var standby = await lab.ControlAsync(HttpMethod.Post, "lab/clusters/vault-2/standby");
-        var address = new Uri((await standby.JsonAsync()).GetProperty("address").GetString()!);
-        Assert.Equal(lab.GetStandbyAddress("vault-2"), address);
+        var opened = await standby.JsonAsync();
+        var address = new Uri(opened.GetProperty("address").GetString()!);
+        Assert.Equal("vault-2-node-2", opened.GetProperty("nodeId").GetString());
+        Assert.Equal(lab.GetStandbys("vault-2").Single().Address, address);
         using var redirect = await client.GetAsync(address.With("v1/sys/health"));
         Assert.Equal(HttpStatusCode.TemporaryRedirect, redirect.StatusCode);
         Assert.Equal(new Uri(node.ApiAddress, "v1/sys/health"), redirect.Headers.Location);

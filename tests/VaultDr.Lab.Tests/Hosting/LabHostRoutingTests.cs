@@ -209,23 +209,52 @@ public sealed class LabHostRoutingTests
     }
 
     [Fact]
-    public async Task StandbyFront_Redirects307ToTheClusterWithSamePathAndQuery()
+    public async Task Standbys_Redirect307ToTheClusterWithSamePathAndQuery_AndJoinItsRaftConfiguration()
     {
         await using var lab = await LabTestSupport.StartAsync();
         using var client = LabTestSupport.Client();
         var node = lab.Node("vault-2");
         var standby = await lab.OpenStandbyAsync("vault-2");
-        Assert.Equal(standby, await lab.OpenStandbyAsync("vault-2"));
-        Assert.NotEqual(node.ApiAddress.Port, standby.Port);
+        var second = await lab.OpenStandbyAsync("vault-2");
+        Assert.Equal(("vault-2-node-2", "vault-2-node-3"), (standby.NodeId, second.NodeId));
+        Assert.NotEqual(standby.Address, second.Address);
+        Assert.NotEqual(node.ApiAddress.Port, standby.Address.Port);
+        Assert.Equal([$"standby+ vault-2-node-2 {standby.Address.Authority}", $"standby+ vault-2-node-3 {second.Address.Authority}"], node.Calls);
 
-        using var response = await client.PostAsync(standby.With("v1/sys/replication/dr/status?x=1"), new StringContent("{}"));
+        using var response = await client.PostAsync(standby.Address.With("v1/sys/replication/dr/status?x=1"), new StringContent("{}"));
         Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
         Assert.Equal(new Uri(node.ApiAddress, "v1/sys/replication/dr/status?x=1"), response.Headers.Location);
         Assert.Empty(node.Received);
 
-        await lab.CloseStandbyAsync("vault-2");
-        Assert.Null(lab.GetStandbyAddress("vault-2"));
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(standby));
+        await lab.CloseStandbysAsync("vault-2");
+        Assert.Empty(lab.GetStandbys("vault-2"));
+        Assert.Contains("standby- vault-2-node-2", node.Calls);
+        Assert.Contains("standby- vault-2-node-3", node.Calls);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(standby.Address));
+    }
+
+    [Fact]
+    public async Task AStoppedStandby_RefusesConnections_AndStartsAgainOnItsPort()
+    {
+        await using var lab = await LabTestSupport.StartAsync();
+        using var client = LabTestSupport.Client();
+        var node = lab.Node("vault-1");
+        var standby = await lab.OpenStandbyAsync("vault-1");
+
+        var stopped = await lab.SetStandbyRunningAsync("vault-1", standby.NodeId, running: false);
+        Assert.Equal(standby with { Running = false }, stopped);
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(standby.Address.With("v1/sys/health")));
+        Assert.True(LabTestSupport.IsConnectionRefused(refused));
+
+        var started = await lab.SetStandbyRunningAsync("vault-1", standby.NodeId, running: true);
+        Assert.Equal(standby, started);
+        using (var redirect = await client.GetAsync(standby.Address.With("v1/sys/health")))
+        {
+            Assert.Equal(HttpStatusCode.TemporaryRedirect, redirect.StatusCode);
+        }
+
+        Assert.Equal(["vault-1-node-2 stopped", "vault-1-node-2 running"], node.Calls.Where(c => c.StartsWith("standby vault", StringComparison.Ordinal)).Select(c => c["standby ".Length..]));
+        Assert.Null(await lab.SetStandbyRunningAsync("vault-1", "vault-1-node-9", running: false));
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class LabTlsTests : IDisposable
         Assert.Contains(IPAddress.Loopback, san.EnumerateIPAddresses());
         seen.Dispose();
 
-        var standby = await lab.OpenStandbyAsync("vault-1");
+        var standby = (await lab.OpenStandbyAsync("vault-1")).Address;
         Assert.Equal("https", standby.Scheme);
         using (var redirect = await trusting.GetAsync(standby.With("v1/sys/health")))
         {

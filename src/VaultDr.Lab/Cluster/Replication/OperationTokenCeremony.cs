@@ -166,18 +166,7 @@ internal sealed class OperationTokenCeremony(ClusterState state)
             return Error(400, VaultMessages.OperationTokenNotProvided);
         }
 
-        if (state.OperationTokens.Contains(token))
-        {
-            return null;
-        }
-
-        if (state.Store.Tokens.TryGetValue(token, out var entry) && entry.IsValidAt(state.Now)
-            && entry.Policies.Any(p => state.Store.Policies.TryGetValue(p, out var text) && text.Contains(path, StringComparison.Ordinal)))
-        {
-            return null;
-        }
-
-        return Error(400, VaultMessages.InvalidOperationToken);
+        return state.IsDrOperationToken(token, path) ? null : Error(400, VaultMessages.InvalidOperationToken);
     }
 
     private LabResponse Status(CeremonyAttempt? attempt, string otp, string encodedToken, bool complete) => Ok(new OrderedDictionary<string, object?>

@@ -65,6 +65,8 @@ internal sealed class PrimaryRole(ClusterState state)
         state.ForgetSecondaries();
         state.ForgetPrimary();
         state.LastRemoteWal = state.LastWal;
+        state.DemotedAwaitingToken = true;
+        state.StreamStopped = false;
         return Warnings(VaultMessages.DemoteWarning);
     }
 
@@ -79,6 +81,7 @@ internal sealed class PrimaryRole(ClusterState state)
         state.ClusterId = null;
         state.PrimaryClusterAddrOverride = null;
         state.ForgetSecondaries();
+        state.StreamStopped = false;
         return Warnings(VaultMessages.DisableWarning);
     }
 

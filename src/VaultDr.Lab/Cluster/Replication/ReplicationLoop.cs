@@ -8,7 +8,9 @@ namespace VaultDr.Lab;
 /// StateStepDelay; catching up with new WALs later takes CatchUpDelay). A heartbeat also comes right when the next
 /// step is due, and right after the secondary is pointed at a primary, so the walk takes the configured delays and
 /// not up to a heartbeat more each step. Tests call <see cref="TickAsync"/> with a manual clock instead of starting
-/// the loop.
+/// the loop. While a merkle tree on either side is corrupt (its replicated tree or root), the diff never comes out
+/// clean: the secondary goes round merkle-diff and merkle-sync and never reaches stream-wals. While replication has
+/// stopped syncing (the lab's control broke it) the secondary sends nothing and stays idle until recover.
 /// </summary>
 internal sealed class ReplicationLoop(ClusterState state) : IDisposable
 {
@@ -74,8 +76,16 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
                 return;
             }
 
+            state.CatchUpWithClock();
             if (state.Link is not { } link)
             {
+                state.SecondaryState = SecondaryStates.Idle;
+                return;
+            }
+
+            if (state.StreamStopped)
+            {
+                link.Connected = false;
                 state.SecondaryState = SecondaryStates.Idle;
                 return;
             }
@@ -112,7 +122,7 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
 
         lock (state.Gate)
         {
-            if (state.Mode != DrModes.Secondary || state.LinkGeneration != generation || state.Link is not { } link)
+            if (state.Mode != DrModes.Secondary || state.LinkGeneration != generation || state.Link is not { } link || state.StreamStopped)
             {
                 return;
             }
@@ -202,6 +212,7 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
         link.ApiAddress = root.GetProperty("api_address").GetString() ?? link.ApiAddress;
         link.SeenWal = root.GetProperty("last_wal").GetInt64();
         link.SeenMerkle = root.GetProperty("merkle_root").GetString();
+        link.PrimaryTreeCorrupt = root.TryGetProperty("merkle_corrupted", out var corrupted) && corrupted.ValueKind == JsonValueKind.True;
         if (root.GetProperty("store") is { ValueKind: JsonValueKind.Object } store)
         {
             link.PendingStore = store.GetRawText();
@@ -226,7 +237,10 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
             case SecondaryStates.MerkleSync when state.InitialSync && elapsed >= step:
             case SecondaryStates.MerkleSync when !state.InitialSync && state.CatchUpSince is { } since && now - since >= state.Options.CatchUpDelay:
                 Adopt(link);
-                Enter(SecondaryStates.StreamWals, now);
+                Enter(DiffIsClean(link) ? SecondaryStates.StreamWals : SecondaryStates.MerkleDiff, now);
+                break;
+            case SecondaryStates.StreamWals when !DiffIsClean(link):
+                Enter(SecondaryStates.MerkleDiff, now);
                 break;
             case SecondaryStates.StreamWals when state.IsBehind(link):
                 state.CatchUpSince = now;
@@ -235,6 +249,9 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
                 break;
         }
     }
+
+    /// <summary>False while either side's replicated merkle tree (or root) is corrupt: the merkle diff finds differences again.</summary>
+    private bool DiffIsClean(PrimaryLink link) => !state.Merkle.BreaksReplication && !link.PrimaryTreeCorrupt;
 
     private void Enter(string secondaryState, DateTimeOffset now)
     {

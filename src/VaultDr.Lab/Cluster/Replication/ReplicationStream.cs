@@ -9,14 +9,19 @@ namespace VaultDr.Lab;
 /// POST /replication/stream with
 ///   {"secondary_id","credential","cluster_id","last_remote_wal","merkle_root","api_address","cluster_address"}
 /// answered with 200
-///   {"cluster_id","api_address","cluster_address","last_wal","merkle_root","store":&lt;ReplicatedStore&gt;|null}
-/// (store only when the secondary's WAL or merkle root differs), 403 for a revoked / unknown secondary or a wrong
-/// credential, 400 when the answering cluster is not a DR primary or belongs to another cluster id, 503 when sealed.
-/// One call is both the heartbeat and the WAL stream; <see cref="ReplicationLoop"/> makes it.
+///   {"cluster_id","api_address","cluster_address","last_wal","merkle_root","merkle_corrupted","store":&lt;ReplicatedStore&gt;|null}
+/// (store only when the secondary's WAL or merkle root differs; merkle_corrupted when the primary's replicated tree
+/// or root is corrupt), 403 for a revoked / unknown secondary or a wrong credential, 400 when the answering cluster
+/// is not a DR primary or belongs to another cluster id, 503 when sealed or while its replication has stopped
+/// syncing. One call is both the heartbeat and the WAL stream; <see cref="ReplicationLoop"/> makes it.
+/// POST /replication/ping with {"cluster_id"} is update_primary_addrs' ping: 200 {"cluster_id","api_address",
+/// "cluster_address"} from a primary, 400 otherwise, 503 when sealed.
 /// </summary>
 internal sealed class ReplicationStream(ClusterState state)
 {
     public const string Path = "/replication/stream";
+
+    public const string PingPath = "/replication/ping";
 
     /// <summary>
     /// The cluster listener's routes. The stream answers sealed and secondary clusters itself, in the protocol's
@@ -26,6 +31,7 @@ internal sealed class ReplicationStream(ClusterState state)
     {
         var table = new RouteTable();
         table.Exact(Path.TrimStart('/'), RouteAccess.Open, GateExemptions.Sealed | GateExemptions.DrSecondary).On(ApiMethods.Post, Answer);
+        table.Exact(PingPath.TrimStart('/'), RouteAccess.Open, GateExemptions.Sealed | GateExemptions.DrSecondary).On(ApiMethods.Post, Ping);
         return table;
     }
 
@@ -46,6 +52,11 @@ internal sealed class ReplicationStream(ClusterState state)
         if (LabCrypto.ReadString(body, "cluster_id") != state.ClusterId)
         {
             return Error(400, InternalMessages.ClusterIdMismatch);
+        }
+
+        if (state.StreamStopped)
+        {
+            return Error(503, InternalMessages.StreamStopped);
         }
 
         var id = LabCrypto.ReadString(body, "secondary_id");
@@ -69,8 +80,27 @@ internal sealed class ReplicationStream(ClusterState state)
             ["cluster_address"] = state.PrimaryClusterAddr,
             ["last_wal"] = state.LastWal,
             ["merkle_root"] = state.MerkleRoot,
+            ["merkle_corrupted"] = state.Merkle.BreaksReplication,
             ["store"] = upToDate ? null : state.Store,
         });
+    }
+
+    /// <summary>Runs under the lock.</summary>
+    public LabResponse Ping(ApiCall call)
+    {
+        if (state.Sealed)
+        {
+            return Error(503, VaultMessages.Sealed);
+        }
+
+        return state.Mode != DrModes.Primary
+            ? Error(400, VaultMessages.NotADrPrimary)
+            : Ok(new OrderedDictionary<string, object?>
+            {
+                ["cluster_id"] = state.ClusterId,
+                ["api_address"] = ClusterState.AddressText(state.ApiAddress),
+                ["cluster_address"] = state.PrimaryClusterAddr,
+            });
     }
 }
 
@@ -79,4 +109,5 @@ internal static class InternalMessages
 {
     public const string ClusterIdMismatch = "replication stream refused: cluster id mismatch";
     public const string SecondaryRevoked = "replication stream refused: secondary revoked or unknown";
+    public const string StreamStopped = "replication stream refused: replication on this primary has stopped syncing (sys/replication/recover restarts it)";
 }

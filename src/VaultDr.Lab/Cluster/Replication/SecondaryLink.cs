@@ -26,14 +26,20 @@ internal sealed class PrimaryLink(string apiAddress, string clusterAddress, stri
 
     /// <summary>The primary's store from its last answer, applied when the secondary has caught up.</summary>
     public string? PendingStore { get; set; }
+
+    /// <summary>The primary said its replicated merkle tree (or root) is corrupt: no merkle diff with it comes out clean.</summary>
+    public bool PrimaryTreeCorrupt { get; set; }
 }
+
+/// <summary>Who a secondary is to its primary: the id and stream credential its activation token carried.</summary>
+internal sealed record StreamIdentity(string SecondaryId, string Credential);
 
 /// <summary>
 /// How a DR secondary joins, changes and leaves its primary: sys/replication/dr/secondary/{enable, update-primary,
 /// promote, disable}. Enable and update-primary redeem an activation token (a peer call), so they take the lock
 /// only for their checks and their state change; promote and disable run under the lock.
 /// </summary>
-internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer activation, OperationTokenCeremony operationTokens)
+internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer activation, OperationTokenCeremony operationTokens, PrimaryAddressUpdate addressUpdate)
 {
     private const string UpdatePrimaryPath = "sys/replication/dr/secondary/update-primary";
     private const string PromotePath = "sys/replication/dr/secondary/promote";
@@ -90,10 +96,14 @@ internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer 
         }
     }
 
-    /// <summary>Follows another primary of the same replication set, keeping the data; an empty token forgets the primary.</summary>
+    /// <summary>
+    /// Follows another primary of the same replication set, keeping the data; an empty token forgets the primary;
+    /// update_primary_addrs (instead of a token) re-points it at its primary's cluster addresses.
+    /// </summary>
     public async Task<LabResponse> UpdatePrimaryAsync(ApiCall call, CancellationToken cancellationToken)
     {
         string token;
+        List<string> addresses;
         lock (state.Gate)
         {
             if (NotSecondary() is { } refused)
@@ -107,13 +117,24 @@ internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer 
             }
 
             token = LabCrypto.ReadString(call.Body, "token") ?? "";
-            if (token.Length == 0)
+            addresses = LabCrypto.ReadStringList(call.Body, "update_primary_addrs");
+            if (addresses.Count > 0 && PrimaryAddressUpdate.Refusal(state, token) is { } addressError)
+            {
+                return addressError;
+            }
+
+            if (addresses.Count == 0 && token.Length == 0)
             {
                 // Stay a secondary, forget the primary (and stop trying to reach it).
                 // UNCONFIRMED: 204 for the clearing form.
                 state.ForgetPrimary();
                 return NoContent();
             }
+        }
+
+        if (addresses.Count > 0)
+        {
+            return await addressUpdate.ApplyAsync(addresses, cancellationToken).ConfigureAwait(false);
         }
 
         var (credentials, failure) = await activation.RedeemAsync(token, LabCrypto.ReadString(call.Body, "primary_api_addr"), cancellationToken).ConfigureAwait(false);
@@ -157,6 +178,9 @@ internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer 
         state.Mode = DrModes.Primary;
         state.LastWal = Math.Max(state.LastWal, state.LastRemoteWal);
         state.ForgetPrimary();
+        state.Identity = null;
+        state.DemotedAwaitingToken = false;
+        state.StreamStopped = false;
         state.PrimaryClusterAddrOverride = LabCrypto.ReadString(call.Body, "primary_cluster_addr");
         state.OperationTokens.Clear();
         state.Ceremony = null;
@@ -174,6 +198,9 @@ internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer 
         state.Mode = DrModes.Disabled;
         state.ClusterId = null;
         state.ForgetPrimary();
+        state.Identity = null;
+        state.DemotedAwaitingToken = false;
+        state.StreamStopped = false;
         state.OperationTokens.Clear();
         state.Ceremony = null;
         return Warnings(VaultMessages.DisableWarning);
@@ -192,15 +219,10 @@ internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer 
     /// </summary>
     private LabResponse? NotSecondary() => state.Mode == DrModes.Secondary ? null : Error(400, VaultMessages.NotADrSecondary);
 
+    /// <summary>An activation token points the secondary at its (new) primary; it is no longer a newly demoted one.</summary>
     private void Follow(ActivationCredentials credentials)
     {
-        state.Link = new PrimaryLink(credentials.PrimaryApiAddr, credentials.PrimaryClusterAddr, credentials.SecondaryId, credentials.Credential);
-        state.LinkGeneration++;
-        state.KnownPrimaryClusterAddrs = [credentials.PrimaryClusterAddr];
-        state.SecondaryState = SecondaryStates.Connecting;
-        state.StateSince = state.Now;
-        state.CatchUpSince = null;
-        state.InitialSync = false;
-        state.NewLink.TrySetResult();
+        state.Follow(new PrimaryLink(credentials.PrimaryApiAddr, credentials.PrimaryClusterAddr, credentials.SecondaryId, credentials.Credential), [credentials.PrimaryClusterAddr]);
+        state.DemotedAwaitingToken = false;
     }
 }

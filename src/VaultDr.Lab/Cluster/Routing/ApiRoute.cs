@@ -45,6 +45,17 @@ internal enum GateExemptions
     DrSecondary = 2,
 }
 
+/// <summary>
+/// Where a route takes a DR operation token on a DR secondary in place of a Vault token, as Vault's CLI sends it:
+/// in the JSON body (<c>dr_operation_token</c>) or as the X-Vault-Token header.
+/// </summary>
+internal enum DrOperationTokenPlace
+{
+    None,
+    Body,
+    Header,
+}
+
 /// <summary>One request as a route handler sees it: the route matched, the gates and access passed.</summary>
 /// <param name="Request">The request as the host passed it.</param>
 /// <param name="Method">The request's method, one of the route handler's.</param>
@@ -70,6 +81,7 @@ internal delegate Task<LabResponse> UnlockedHandler(ApiCall call, CancellationTo
 internal sealed class ApiRoute(string path, bool isPrefix, RouteAccess access, GateExemptions exemptions, bool onlyOnDrSecondary)
 {
     private readonly List<(ApiMethods Methods, LockedHandler? Locked, UnlockedHandler? Unlocked)> _handlers = [];
+    private readonly List<(ApiMethods Methods, DrOperationTokenPlace Place)> _drOperationTokens = [];
 
     public string Path { get; } = path;
 
@@ -88,6 +100,26 @@ internal sealed class ApiRoute(string path, bool isPrefix, RouteAccess access, G
     public ApiMethods Methods => _handlers.Aggregate(ApiMethods.None, (all, h) => all | h.Methods);
 
     public ApiRoute On(ApiMethods methods, LockedHandler handler) => Add(methods, handler, null);
+
+    /// <summary>
+    /// On a DR secondary, <paramref name="methods"/> of this route pass the DR-secondary gate with a valid DR
+    /// operation token at <paramref name="place"/> (which then stands in for the Vault token); without one they are
+    /// refused like any path a DR secondary does not serve.
+    /// </summary>
+    public ApiRoute AcceptsDrOperationToken(ApiMethods methods, DrOperationTokenPlace place)
+    {
+        if (methods == ApiMethods.None || place == DrOperationTokenPlace.None || _drOperationTokens.Any(t => (t.Methods & methods) != ApiMethods.None))
+        {
+            throw new ArgumentException($"{Path}: each method takes a DR operation token in one place.", nameof(methods));
+        }
+
+        _drOperationTokens.Add((methods, place));
+        return this;
+    }
+
+    /// <summary>Where <paramref name="method"/> takes a DR operation token on a DR secondary (None: nowhere).</summary>
+    public DrOperationTokenPlace DrOperationTokenFor(ApiMethods method) =>
+        _drOperationTokens.FirstOrDefault(t => method != ApiMethods.None && (t.Methods & method) == method).Place;
 
     public ApiRoute On(ApiMethods methods, UnlockedHandler handler) => Add(methods, null, handler);
 

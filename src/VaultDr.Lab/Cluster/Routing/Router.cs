@@ -4,8 +4,9 @@ namespace VaultDr.Lab;
 
 /// <summary>
 /// Answers one listener's requests from its <see cref="RouteTable"/>, checking in Vault's order: the path (404),
-/// the sealed gate (503), the DR-secondary gate (400), access (403), the method (405, or 404 in an area), the DR
-/// secondary requirement (400), then the handler.
+/// the sealed gate (503), the DR-secondary gate (400, or a DR operation token where the route takes one), access
+/// (403), the method (405, or 404 in an area), the DR secondary requirement (400), then the handler. Before the
+/// checks the cluster catches up with its clock (a reindex that has completed meanwhile).
 /// </summary>
 internal sealed class Router(ClusterState state, RouteTable routes, string pathPrefix)
 {
@@ -38,12 +39,14 @@ internal sealed class Router(ClusterState state, RouteTable routes, string pathP
         ApiCall call;
         lock (state.Gate)
         {
-            if (GateRefusal(route) is { } refused)
+            state.CatchUpWithClock();
+            if (GateRefusal(route, method, request, path, out var drOperationToken) is { } refused)
             {
                 return refused;
             }
 
-            if (!TryAuthorise(route, request, out var caller))
+            LabToken? caller = null;
+            if (!drOperationToken && !TryAuthorise(route, request, out caller))
             {
                 return Error(403, VaultMessages.PermissionDenied);
             }
@@ -81,19 +84,39 @@ internal sealed class Router(ClusterState state, RouteTable routes, string pathP
         _ => ApiMethods.None,
     };
 
-    private LabResponse? GateRefusal(ApiRoute route)
+    /// <summary>
+    /// The sealed and DR-secondary gates. <paramref name="drOperationToken"/> is true when a DR operation token let the
+    /// request through the DR-secondary gate (it then needs no Vault token). A body token that is there but invalid
+    /// is refused as promote refuses it; no token (or a Vault token) meets the gate's usual answer.
+    /// </summary>
+    private LabResponse? GateRefusal(ApiRoute route, ApiMethods method, LabRequest request, string path, out bool drOperationToken)
     {
+        drOperationToken = false;
         if (state.Sealed && !route.Exemptions.HasFlag(GateExemptions.Sealed))
         {
             return Error(503, VaultMessages.Sealed);
         }
 
-        if (state.Mode == DrModes.Secondary && !route.Exemptions.HasFlag(GateExemptions.DrSecondary))
+        if (state.Mode != DrModes.Secondary || route.Exemptions.HasFlag(GateExemptions.DrSecondary))
+        {
+            return null;
+        }
+
+        var token = route.DrOperationTokenFor(method) switch
+        {
+            DrOperationTokenPlace.Body => LabCrypto.ReadString(request.Json, "dr_operation_token"),
+            DrOperationTokenPlace.Header => request.Token,
+            _ => null,
+        };
+        if (string.IsNullOrEmpty(token))
         {
             return Error(400, VaultMessages.PathDisabledOnDrSecondary);
         }
 
-        return null;
+        drOperationToken = state.IsDrOperationToken(token, path);
+        return drOperationToken ? null
+            : route.DrOperationTokenFor(method) == DrOperationTokenPlace.Body ? Error(400, VaultMessages.InvalidOperationToken)
+            : Error(400, VaultMessages.PathDisabledOnDrSecondary); // a Vault token in the header is what the gate refuses
     }
 
     private bool TryAuthorise(ApiRoute route, LabRequest request, out LabToken? caller)

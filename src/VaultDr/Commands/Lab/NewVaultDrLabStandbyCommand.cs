@@ -3,7 +3,10 @@ using VaultDr.Client;
 
 namespace VaultDr.Commands;
 
-/// <summary>Puts a standby node in front of a lab cluster: it answers every request with 307 to the active node.</summary>
+/// <summary>
+/// Adds a standby node to a lab cluster: it answers every request with 307 to the active node, and joins the
+/// cluster's raft configuration as a voter. Its connection is named after its raft node id.
+/// </summary>
 [Cmdlet(VerbsCommon.New, "VaultDrLabStandby", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(VaultDrConnection))]
 public sealed class NewVaultDrLabStandbyCommand : VaultDrLabCmdlet
@@ -15,14 +18,14 @@ public sealed class NewVaultDrLabStandbyCommand : VaultDrLabCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!Confirmations.ShouldChange(Cluster.ToString(), "Open a standby listener that redirects to the active node"))
+        if (!Confirmations.ShouldChange(Cluster.ToString(), "Add a standby node (a raft voter) that redirects to the active node"))
         {
             return;
         }
 
-        var address = Control(Cluster.Lab, (control, cancellationToken) => control.OpenStandbyAsync(Cluster, cancellationToken));
+        var (address, nodeId) = Control(Cluster.Lab, (control, cancellationToken) => control.OpenStandbyAsync(Cluster, cancellationToken));
         WriteObject(ConnectionFactory.Create(
-            new ConnectionRequest { Name = Cluster.Name + "-standby", Address = address, Token = Cluster.RootToken, TokenOrigin = $"the lab's root token of {Cluster.Name}", CACertificateFile = Cluster.CACertificateFile },
+            new ConnectionRequest { Name = nodeId, Address = address, Token = Cluster.RootToken, TokenOrigin = $"the lab's root token of {Cluster.Name}", CACertificateFile = Cluster.CACertificateFile },
             _ => null,
             null));
     }

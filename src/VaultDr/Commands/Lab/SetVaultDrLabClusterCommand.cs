@@ -2,10 +2,15 @@ using System.Management.Automation;
 
 namespace VaultDr.Commands;
 
-/// <summary>Seals or unseals a lab cluster, or adds latency to every request it answers.</summary>
+/// <summary>
+/// Changes a lab cluster the way a bad day would: seals or unseals it, adds latency to every request, corrupts its
+/// merkle trees, switches its replication status endpoints off, or breaks its replication stream.
+/// </summary>
 [Cmdlet(VerbsCommon.Set, "VaultDrLabCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
 {
+    private const string NoCorruption = "None";
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [LabClusterTransformation]
     [ArgumentCompleter(typeof(LabClusterCompleter))]
@@ -19,13 +24,35 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
     [ValidateRange(0, 600000)]
     public int LatencyMs { get; set; }
 
+    /// <summary>Merkle trees to corrupt (Replicated, Local, Root); None repairs them all, as if never corrupt.</summary>
+    [Parameter]
+    [ValidateSet("Replicated", "Local", "Root", NoCorruption)]
+    public string[] CorruptMerkleTree { get; set; } = Array.Empty<string>();
+
+    /// <summary>$true sets the listener's disable_replication_status_endpoints: the three status paths answer 404.</summary>
+    [Parameter]
+    public bool StatusEndpointsDisabled { get; set; }
+
+    /// <summary>Replication stops syncing until Vault's sys/replication/recover (or its DR secondary form).</summary>
+    [Parameter]
+    public SwitchParameter BreakReplication { get; set; }
+
     protected override void ProcessRecord()
     {
-        var seal = MyInvocation.BoundParameters.ContainsKey(nameof(Sealed));
-        var latency = MyInvocation.BoundParameters.ContainsKey(nameof(LatencyMs));
-        if (!seal && !latency)
+        var bound = MyInvocation.BoundParameters;
+        var seal = bound.ContainsKey(nameof(Sealed));
+        var latency = bound.ContainsKey(nameof(LatencyMs));
+        var corrupt = CorruptMerkleTree.Length > 0;
+        var statusEndpoints = bound.ContainsKey(nameof(StatusEndpointsDisabled));
+        if (!seal && !latency && !corrupt && !statusEndpoints && !BreakReplication.IsPresent)
         {
-            ThrowFailure(new VaultDrArgumentException("VaultDrNothingToSet", "Give -Sealed and/or -LatencyMs."), null);
+            ThrowFailure(new VaultDrArgumentException("VaultDrNothingToSet", "Give -Sealed, -LatencyMs, -CorruptMerkleTree, -StatusEndpointsDisabled and/or -BreakReplication."), null);
+        }
+
+        var repair = CorruptMerkleTree.Contains(NoCorruption, StringComparer.OrdinalIgnoreCase);
+        if (repair && CorruptMerkleTree.Length > 1)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrInvalidMerkleTree", "-CorruptMerkleTree None repairs every tree: give it alone, not with Replicated, Local or Root."), CorruptMerkleTree);
         }
 
         foreach (var cluster in Cluster)
@@ -38,6 +65,30 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
             if (latency && Confirmations.ShouldChange(cluster.ToString(), $"Add {LatencyMs} ms of latency to every request"))
             {
                 Control(cluster.Lab, (control, cancellationToken) => control.SetLatencyAsync(cluster, LatencyMs, cancellationToken));
+            }
+
+            if (repair && Confirmations.ShouldChange(cluster.ToString(), "Repair every merkle tree"))
+            {
+                Control(cluster.Lab, (control, cancellationToken) => control.RepairMerkleTreesAsync(cluster, cancellationToken));
+            }
+
+            foreach (var tree in repair ? [] : CorruptMerkleTree.Select(t => t.ToLowerInvariant()).Distinct())
+            {
+                if (Confirmations.ShouldChange(cluster.ToString(), $"Corrupt the {tree} merkle tree"))
+                {
+                    Control(cluster.Lab, (control, cancellationToken) => control.CorruptMerkleTreeAsync(cluster, tree, cancellationToken));
+                }
+            }
+
+            var endpoints = StatusEndpointsDisabled ? "Disable the replication status endpoints (they answer 404 'disabled path')" : "Enable the replication status endpoints";
+            if (statusEndpoints && Confirmations.ShouldChange(cluster.ToString(), endpoints))
+            {
+                Control(cluster.Lab, (control, cancellationToken) => control.SetStatusEndpointsDisabledAsync(cluster, StatusEndpointsDisabled, cancellationToken));
+            }
+
+            if (BreakReplication.IsPresent && Confirmations.ShouldChange(cluster.ToString(), "Break replication: it stops syncing until sys/replication/recover"))
+            {
+                Control(cluster.Lab, (control, cancellationToken) => control.BreakReplicationAsync(cluster, cancellationToken));
             }
         }
     }
