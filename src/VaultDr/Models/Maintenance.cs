@@ -106,5 +106,5 @@ public sealed class MerklePage
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Page}{(Corrupted ? " (page)" : string.Empty)}{(Subpages.Length > 0 ? $": {string.Join(",", Subpages)}" : string.Empty)}");
+        $"{Page}{(Corrupted ? " (page)" : string.Empty)}{(Subpages.Length > 0 ? $": {string.Join(", ", Subpages)}" : string.Empty)}");
 }
