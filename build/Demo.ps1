@@ -3,12 +3,12 @@
     Walks a whole Vault DR lifecycle against a two-cluster VaultDr lab, with the module's own cmdlets.
 .DESCRIPTION
     Enable a primary (vault-1), write data, attach a DR secondary (vault-2) with an activation token and wait
-    until it has caught up. Fail over by hand, one cmdlet per step: demote vault-1, the DR operation token
-    ceremony on vault-2 with the unseal key shares, promote vault-2, re-attach vault-1 as its secondary with
-    update-primary (no wipe), delete the operation token. Write more data on vault-2, then fail back with
-    Invoke-VaultDrFailover, the same runbook in one command, so vault-1 is the primary again and vault-2 its
-    caught-up secondary, and read both writes on vault-1. Prints the status table between steps and ends with a
-    one-line verdict that says where the primary role ended up.
+    until it has caught up. Fail over by hand, one cmdlet per step: the DR operation token ceremony on vault-2
+    with the unseal key shares (first, before anything changes), demote vault-1, promote vault-2, re-attach
+    vault-1 as its secondary with update-primary (no wipe), delete the operation token. Write more data on
+    vault-2, then fail back with Invoke-VaultDrFailover, the same runbook in one command, so vault-1 is the
+    primary again and vault-2 its caught-up secondary, and read both writes on vault-1. Prints the status table
+    between steps and ends with a one-line verdict that says where the primary role ended up.
 #>
 param(
     [Parameter(Mandatory)][string] $ModuleManifest,
@@ -67,11 +67,13 @@ try {
     Wait-CaughtUp $connA $connB
     Show-Status
 
-    Step "Fail over by hand: demote $($a.Name)"
-    Invoke-VaultDrDemote -Connection $connA -Confirm:$false -WarningAction SilentlyContinue
-
-    Step "DR operation token on $($b.Name) from $($a.KeyThreshold) unseal key shares"
+    # The token first: the key holders' ceremony does not need the demotion, and a ceremony that fails then leaves
+    # $($a.Name) serving. The outage is only the demote and the promote, back to back.
+    Step "Fail over by hand: DR operation token on $($b.Name) from $($a.KeyThreshold) unseal key shares, before anything changes"
     $tokenB = $keys | New-VaultDrOperationToken -Connection $connB -WarningAction SilentlyContinue
+
+    Step "Demote $($a.Name)"
+    Invoke-VaultDrDemote -Connection $connA -Confirm:$false -WarningAction SilentlyContinue
 
     Step "Promote $($b.Name)"
     $tokenB | Invoke-VaultDrPromote -Connection $connB -Confirm:$false -WarningAction SilentlyContinue

@@ -225,9 +225,11 @@ Describe 'The pipeline scripts against a lab DR pair with TLS' {
 
         # Each failover step folds into its own group.
         $groups = @($run.Lines -match '^##\[group\]Failover step \d+: ')
-        $groups.Count | Should -Be 11 -Because $run.Text
-        $run.Lines | Should -Contain '##[group]Failover step 2: Demote the old primary'
-        $run.Lines | Should -Contain '##[group]Failover step 4: Promote the secondary'
+        $groups.Count | Should -Be 12 -Because $run.Text
+        $run.Lines | Should -Contain '##[group]Failover step 2: Get a DR operation token on the secondary'
+        $run.Lines | Should -Contain "##[group]Failover step 3: Check the secondary's Raft peers"
+        $run.Lines | Should -Contain '##[group]Failover step 4: Demote the old primary'
+        $run.Lines | Should -Contain '##[group]Failover step 5: Promote the secondary'
         @($run.Lines -eq '##[endgroup]').Count | Should -Be @($run.Lines -match '^##\[group\]').Count
 
         # -AzDevOpsVariable: the batch token goes into one secret variable, and nowhere else.
@@ -262,7 +264,7 @@ Describe 'The pipeline scripts against a lab DR pair with TLS' {
         $run.ExitCode | Should -Be 0 -Because $run.Text
 
         $run.Text | Should -Match 'Using 3 key share\(s\) from VAULT_KEY_SHARES'
-        @($run.Lines -match '^##\[group\]Failover step \d+: ').Count | Should -Be 11
+        @($run.Lines -match '^##\[group\]Failover step \d+: ').Count | Should -Be 12
         $run.Lines | Should -Not -BeLike '##vso`[task.setvariable*'
         Assert-NoSecret $run
 

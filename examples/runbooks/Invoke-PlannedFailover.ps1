@@ -7,8 +7,9 @@
        -HealthWaitSec, Wait-VaultDrReplication first). Unplanned: the secondary must answer sys/health as a
        DR secondary; the old primary may be down.
        A failed check stops the runbook before anything is changed.
-    2. Invoke-VaultDrFailover -Planned or -Unplanned: demote (planned), DR operation token, promote, verify,
-       re-attach the old primary as a secondary of the new one, wait for it, delete the generated tokens.
+    2. Invoke-VaultDrFailover -Planned or -Unplanned: DR operation token on the secondary and its Raft peers
+       checked, demote (planned), promote, verify, re-attach the old primary as a secondary of the new one, wait
+       for it, delete the generated tokens.
     3. A summary for the operator (Write-Host: it does not mix with the output), then the
        VaultDr.FailoverReport: Succeeded, Steps, FailedStep, NextSafeCommand, both clusters' status.
 

@@ -38,6 +38,19 @@ BeforeAll {
     $null = $Stub.Respond('PUT', $AttemptPath, 200, $started)
     $null = $Stub.Respond('DELETE', $AttemptPath, 204)
     $null = $Stub.Respond('PUT', $UpdatePath, 200, $done)
+    # The maintenance endpoints, with and without a DR operation token.
+    $null = $Stub.Respond('GET', '/v1/sys/replication/status', 200, '{"data":{"dr":{"mode":"primary"},"performance":{"mode":"disabled"}}}')
+    foreach ($path in 'reindex', 'dr/secondary/reindex', 'recover', 'dr/secondary/recover') { $null = $Stub.Respond('POST', "/v1/sys/replication/$path", 204) }
+    foreach ($path in 'merkle-check', 'dr/secondary/merkle-check') {
+        $null = $Stub.Respond('POST', "/v1/sys/replication/$path", 200, '{"data":{"merkle_corruption_report":{"corrupted_root":false,"corrupted_tree_map":{}}}}')
+    }
+    $raft = '{"data":{"config":{"servers":[{"node_id":"raft1","leader":true,"voter":true},{"node_id":"x","leader":false,"voter":true}]}}}'
+    $null = $Stub.Respond('GET', '/v1/sys/storage/raft/configuration', 200, $raft)
+    $null = $Stub.Respond('PUT', '/v1/sys/storage/raft/configuration', 200, $raft)
+    $null = $Stub.Respond('PUT', '/v1/sys/storage/raft/remove-peer', 204)
+    $null = $Stub.Respond('GET', '/v1/sys/storage/raft/autopilot/state', 200, '{"data":{"healthy":true,"servers":{}}}')
+    $null = $Stub.Respond('GET', '/v1/sys/storage/raft/autopilot/configuration', 200, '{"data":{"min_quorum":3}}')
+    $null = $Stub.Respond('PUT', '/v1/sys/storage/raft/autopilot/configuration', 204)
     $null = $Stub.Respond('GET', '/v1/secret/x', 200, '{"data":{"k":"v"}}')
     $null = $Stub.Respond('PUT', '/v1/secret/x', 204)
     $script:Connection = New-StubConnection $Stub
@@ -60,6 +73,7 @@ BeforeAll {
             '^DelayMs$' { return 10 }
             '^RedirectTo$' { return [uri]'https://127.0.0.1:1/' }
             '^Nonce$' { return $Nonce }
+            '^PrimaryClusterAddress$' { return , @('10.0.0.2:8201') }
         }
         $type = $Parameter.ParameterType
         if ($type -eq [switch]) { return $null }
@@ -71,6 +85,7 @@ BeforeAll {
         if ($type -in [int], [long], [int[]]) { return 1 }
         if ($type -eq [bool]) { return $false }
         if ($type -eq [uri]) { return [uri]'https://vault.example.com:8200/' }
+        if ($type.Name -eq 'VaultDuration') { return '10s' }
         return 'x'
     }
 
@@ -121,7 +136,9 @@ BeforeAll {
             'Otp' { $values['an OTP of the wrong length'] = ConvertTo-TestSecret $OtpText.Substring(3) }
             'EncodedToken' { $values['a non-base64 token'] = '***not base64***' }
             { $_ -in 'Key', 'KeyShare' } { $values['an invalid key share'] = [securestring[]]@(ConvertTo-TestSecret 'zz not hex or base64 !!') }
-            'Ttl' { $values['banana'] = 'banana'; $values['-1'] = -1; $values['0'] = 0 }
+            { $_ -in 'Ttl', 'LastContactThreshold', 'DeadServerLastContactThreshold', 'ServerStabilizationTime' } { $values['banana'] = 'banana'; $values['-1'] = -1; $values['0'] = 0 }
+            { $_ -in 'MaxTrailingLogs', 'MinQuorum', 'TimeoutSec' } { $values['-1'] = -1 }
+            'PrimaryClusterAddress' { $values['a host without a port'] = 'vault-a'; $values['a path'] = 'https://vault-a:8201/v1/x'; $values['an empty list'] = [string[]]@() }
         }
         $values
     }
@@ -183,6 +200,12 @@ Describe 'Bad input for every parameter of every cmdlet' {
             @{ Id = 'ParameterArgumentTransformationError'; Call = { New-VaultDrSecondaryToken -Connection $Connection -Id x -Ttl -1 -ErrorAction Stop } }
             @{ Id = 'ParameterArgumentTransformationError'; Call = { New-VaultDrSecondaryToken -Connection $Connection -Id x -Ttl 0 -ErrorAction Stop } }
             @{ Id = 'VaultDrInvalidAddress'; Call = { New-VaultDrConnection -Address 'https://exa mple.com:99999/%%' -ErrorAction Stop } }
+            @{ Id = 'VaultDrInvalidPrimaryClusterAddress'; Call = { Update-VaultDrPrimary -Connection $Connection -DrOperationToken $expired -PrimaryClusterAddress '10.0.0.2:99999' -Confirm:$false -ErrorAction Stop } }
+            @{ Id = 'VaultDrInvalidServerId'; Call = { Remove-VaultDrRaftPeer -Connection $Connection -ServerId '   ' -Confirm:$false -ErrorAction Stop } }
+            @{ Id = 'VaultDrInvalidDrOperationToken'; Call = { Get-VaultDrRaftPeer -Connection $Connection -DrOperationToken ([securestring]::new()) -ErrorAction Stop } }
+            @{ Id = 'VaultDrNoAutopilotSetting'; Call = { Set-VaultDrAutopilotConfiguration -Connection $Connection -Confirm:$false -ErrorAction Stop } }
+            @{ Id = 'ParameterArgumentTransformationError'; Message = 'Quote the duration'; Call = { Set-VaultDrAutopilotConfiguration -Connection $Connection -LastContactThreshold 1.5 -ErrorAction Stop } }
+            @{ Id = 'ParameterArgumentValidationError'; Call = { Set-VaultDrAutopilotConfiguration -Connection $Connection -MinQuorum -1 -ErrorAction Stop } }
         )
         foreach ($case in $cases) {
             $Stub.ClearRequests()

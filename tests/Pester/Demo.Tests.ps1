@@ -33,8 +33,8 @@ Describe 'The demo (build.ps1 -Task Demo)' {
             'Enable DR primary on vault-1'
             'Write data on vault-1'
             'Activation token from vault-1 -> enable vault-2 as its DR secondary \(wipes vault-2\)'
-            'Fail over by hand: demote vault-1'
-            'DR operation token on vault-2 from 3 unseal key shares'
+            'Fail over by hand: DR operation token on vault-2 from 3 unseal key shares, before anything changes'
+            'Demote vault-1'
             'Promote vault-2'
             "Re-attach vault-1 as vault-2's DR secondary with update-primary \(no wipe\)"
             'Delete the DR operation tokens \(they never expire\)'
@@ -60,7 +60,7 @@ Describe 'The demo (build.ps1 -Task Demo)' {
         $afterFailback = Get-StatusTable $Lines $failback
         @($afterFailback | ForEach-Object { "$($_.Cluster) $($_.Mode)" }) | Should -Be @('vault-1 primary', 'vault-2 secondary')
         $Output | Should -Match 'vault-1 caught up with vault-2 at WAL \d+'
-        $Output | Should -Match '11\. Delete the DR operation tokens this failover generated \[Succeeded\]'
+        $Output | Should -Match '12\. Delete the DR operation tokens this failover generated \[Succeeded\]'
         $Output | Should -Match 'both secrets are on vault-1'
     }
 }

@@ -143,10 +143,23 @@ Describe 'Invoke-VaultDrFailover refuses what would lose data' {
 
         $report = Invoke-VaultDrFailover -Primary $pair.ConnA -Secondary $pair.ConnB -KeyShare $pair.Shares -Force -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
         ($warnings -join ' ') | Should -Match '-Force'
-        $report.Steps[3].Name | Should -Be 'Promote the secondary'
-        $report.Steps[3].Status | Should -Be 'Succeeded'
+        $report.Steps[4].Name | Should -Be 'Promote the secondary'
+        $report.Steps[4].Status | Should -Be 'Succeeded'
         (Get-VaultDrStatus -Connection $pair.ConnB).Mode | Should -Be 'primary'
         (Get-VaultDrStatus -Connection $pair.ConnA).Mode | Should -Be 'secondary'
+    }
+
+    It 'a ceremony that fails leaves the old primary serving: the token is had before the demote' {
+        Set-VaultDrLabFault -Cluster $pair.B -Path '/v1/sys/replication/dr/secondary/generate-operation-token/update' -Method PUT -StatusCode 500 -Count 1
+        Clear-VaultDrLabRequest -Lab $pair.A.Lab
+
+        $report = Invoke-VaultDrFailover -Primary $pair.ConnA -Secondary $pair.ConnB -KeyShare $pair.Shares -Confirm:$false -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $report.FailedStep | Should -Be '2. Get a DR operation token on the secondary [Failed]'
+        $report.NextSafeCommand | Should -BeLike "Nothing was demoted or promoted: $($pair.ConnA.Name) is still the primary.*"
+        @(Get-VaultDrLabRequest -Lab $pair.A.Lab | Where-Object { $_.Cluster -eq $pair.A.Name -and $_.Method -ne 'GET' }).Count | Should -Be 0
+        (Get-VaultDrStatus -Connection $pair.ConnA).Mode | Should -Be 'primary'
+        (Get-VaultDrOperationTokenProgress -Connection $pair.ConnB).Started | Should -BeFalse
     }
 
     It 'refuses too few key shares before demoting anything' {
@@ -190,8 +203,8 @@ Describe 'Invoke-VaultDrFailover when clusters die' {
     }
 
     It 'the primary dies between demote and promote: the report names the step and there are never two primaries' {
-        # Slow the ceremony down, and stop the old primary the moment it is demoted.
-        Set-VaultDrLabFault -Cluster $pair.B -Path '/v1/sys/replication/dr/secondary/generate-operation-token/attempt' -Method PUT -DelayMs 1500 -Count 1
+        # The token is had before the demote now: slow the promote down, and stop the old primary the moment it is demoted.
+        Set-VaultDrLabFault -Cluster $pair.B -Path '/v1/sys/replication/dr/secondary/promote' -Method POST -DelayMs 1500 -Count 1
         $manifest = $script:ModuleManifest
         $killer = Start-ThreadJob -ArgumentList $manifest, $pair.A, $pair.ConnA -ScriptBlock {
             param($manifest, $cluster, $connection)
@@ -211,7 +224,7 @@ Describe 'Invoke-VaultDrFailover when clusters die' {
         $killer | Wait-Job -Timeout 30 | Receive-Job | Should -Be 'stopped'
 
         $report.Succeeded | Should -BeFalse
-        $report.FailedStep | Should -Be '6. Check the old primary [Failed]'
+        $report.FailedStep | Should -Be '7. Check the old primary [Failed]'
         $report.Error | Should -Match 'stopped answering after it was demoted'
         $report.NextSafeCommand | Should -Match 'Update-VaultDrPrimary'
         $failure[0].Exception.Message | Should -Match 'does not answer'

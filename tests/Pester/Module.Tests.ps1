@@ -4,7 +4,9 @@ BeforeDiscovery {
         'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey', 'Enable-VaultDrSecondary',
         'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Get-VaultDrOperationTokenProgress',
         'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken', 'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken',
-        'New-VaultDrOperationToken'
+        'New-VaultDrOperationToken', 'Get-VaultDrReplicationStatus', 'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck',
+        'Repair-VaultDrReplication', 'Get-VaultDrRaftPeer', 'Remove-VaultDrRaftPeer', 'Get-VaultDrAutopilotState',
+        'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration'
     ) | ForEach-Object { @{ Name = $_ } }
 
     $script:StateChanging = @(
@@ -12,11 +14,15 @@ BeforeDiscovery {
         'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey', 'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote',
         'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
         'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken',
-        'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken'
+        'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken', 'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck',
+        'Repair-VaultDrReplication', 'Remove-VaultDrRaftPeer', 'Set-VaultDrAutopilotConfiguration'
     ) | ForEach-Object { @{ Name = $_ } }
 
+    # High: the ones that wipe data, move the primary role, may make a cluster unavailable for long (a reindex) or
+    # cost it its quorum (a Raft peer removed).
     $high = 'Invoke-VaultDrDemote', 'Disable-VaultDrPrimary', 'Revoke-VaultDrSecondary', 'Enable-VaultDrSecondary',
-        'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Invoke-VaultDrFailover'
+        'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Invoke-VaultDrFailover',
+        'Start-VaultDrReindex', 'Remove-VaultDrRaftPeer'
     $script:ImpactCases = $script:StateChanging | ForEach-Object {
         @{ Name = $_.Name; Impact = if ($high -contains $_.Name) { 'High' } else { 'NotHigh' } }
     }
@@ -55,6 +61,25 @@ BeforeDiscovery {
         @{ Name = 'Update-VaultDrPrimary'; Parameter = 'PrimaryApiAddress'; Type = 'string'; Mandatory = $false }
         @{ Name = 'Update-VaultDrPrimary'; Parameter = 'CAFile'; Type = 'string'; Mandatory = $false }
         @{ Name = 'Update-VaultDrPrimary'; Parameter = 'CAPath'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Update-VaultDrPrimary'; Parameter = 'PrimaryClusterAddress'; Type = 'string[]'; Mandatory = $true }
+        @{ Name = 'Invoke-VaultDrFailover'; Parameter = 'RemoveDeadPeers'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrReindex'; Parameter = 'Diff'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrReindex'; Parameter = 'Force'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrReindex'; Parameter = 'SkipFlush'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrReindex'; Parameter = 'Wait'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrReindex'; Parameter = 'TimeoutSec'; Type = 'int'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrReindex'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Repair-VaultDrReplication'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Remove-VaultDrRaftPeer'; Parameter = 'ServerId'; Type = 'string'; Mandatory = $true }
+        @{ Name = 'Remove-VaultDrRaftPeer'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'CleanupDeadServers'; Type = 'bool'; Mandatory = $false }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'DeadServerLastContactThreshold'; Type = 'VaultDr.VaultDuration'; Mandatory = $false }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'LastContactThreshold'; Type = 'VaultDr.VaultDuration'; Mandatory = $false }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'ServerStabilizationTime'; Type = 'VaultDr.VaultDuration'; Mandatory = $false }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'MaxTrailingLogs'; Type = 'int'; Mandatory = $false }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'MinQuorum'; Type = 'int'; Mandatory = $false }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'DisableUpgradeMigration'; Type = 'bool'; Mandatory = $false }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
         @{ Name = 'Start-VaultDrOperationToken'; Parameter = 'PgpKey'; Type = 'string'; Mandatory = $false }
         @{ Name = 'Stop-VaultDrOperationToken'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
         @{ Name = 'Submit-VaultDrKeyShare'; Parameter = 'Key'; Type = 'securestring'; Mandatory = $true }
@@ -68,6 +93,12 @@ BeforeDiscovery {
         @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'Otp'; Type = 'securestring'; Mandatory = $true }
         @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'AsPlainText'; Type = 'switch'; Mandatory = $false }
     )
+    # On a DR secondary each maintenance cmdlet takes the DR operation token, optional, from the pipeline by property name
+    # too (an OperationToken or a batch token), exactly as Invoke-VaultDrPromote does; elsewhere the Vault token.
+    $script:ParameterCases += @(
+        'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck', 'Repair-VaultDrReplication', 'Get-VaultDrRaftPeer', 'Remove-VaultDrRaftPeer',
+        'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration'
+    ) | ForEach-Object { @{ Name = $_; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $false; ByPropertyName = $true } }
 }
 
 BeforeAll {
@@ -79,19 +110,21 @@ BeforeAll {
 }
 
 Describe 'The VaultDr module' {
-    It 'exports exactly the 19 DR cmdlets, the 5 orchestration cmdlets and the 17 lab cmdlets' {
+    It 'exports exactly the 19 DR cmdlets, the 5 orchestration cmdlets, the 9 maintenance cmdlets and the 17 lab cmdlets' {
         $expected = 'New-VaultDrConnection', 'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote',
             'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey',
             'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary',
             'Get-VaultDrOperationTokenProgress', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
             'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken', 'Unprotect-VaultDrOperationToken',
             'Get-VaultDrHealth', 'Test-VaultDrReplication', 'Wait-VaultDrReplication', 'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken',
+            'Get-VaultDrReplicationStatus', 'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck', 'Repair-VaultDrReplication', 'Get-VaultDrRaftPeer',
+            'Remove-VaultDrRaftPeer', 'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration',
             'Start-VaultDrLab', 'Stop-VaultDrLab', 'Get-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster',
             'Set-VaultDrLabCluster', 'Set-VaultDrLabFault', 'Set-VaultDrLabPartition', 'Clear-VaultDrLabFault', 'New-VaultDrLabStandby',
             'Stop-VaultDrLabStandby', 'Start-VaultDrLabStandby', 'Get-VaultDrLabLog',
             'Get-VaultDrLabRequest', 'Clear-VaultDrLabRequest', 'Set-VaultDrLabSecret', 'Get-VaultDrLabSecret'
         $actual = Get-Command -Module VaultDr | ForEach-Object Name
-        $actual.Count | Should -Be 41
+        $actual.Count | Should -Be 50
         ($actual | Sort-Object) | Should -Be ($expected | Sort-Object)
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }
@@ -130,6 +163,9 @@ Describe 'The VaultDr module' {
         $metadata.ParameterType | Should -Be ([type]$Type)
         $isMandatory = [bool]($metadata.ParameterSets.Values | Where-Object IsMandatory)
         $isMandatory | Should -Be $Mandatory
+        if ($ByPropertyName) {
+            $metadata.ParameterSets.Values | ForEach-Object { $_.ValueFromPipelineByPropertyName | Should -BeTrue }
+        }
     }
 
     It 'Invoke-VaultDrPromote takes -Connection as VaultDrConnection[] and also -Address/-Token/-Namespace' {
@@ -182,7 +218,8 @@ Describe 'The VaultDr module' {
     }
 
     It 'reading cmdlets do not pretend to change anything' {
-        foreach ($name in 'Get-VaultDrStatus', 'Get-VaultDrOperationTokenProgress', 'Unprotect-VaultDrOperationToken', 'New-VaultDrConnection') {
+        foreach ($name in 'Get-VaultDrStatus', 'Get-VaultDrOperationTokenProgress', 'Unprotect-VaultDrOperationToken', 'New-VaultDrConnection',
+            'Get-VaultDrReplicationStatus', 'Get-VaultDrRaftPeer', 'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration') {
             (Get-CmdletAttribute $name).SupportsShouldProcess | Should -BeFalse -Because $name
         }
     }

@@ -3,12 +3,19 @@ BeforeDiscovery {
         'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote', 'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken',
         'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey', 'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote',
         'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
-        'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken'
+        'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken',
+        'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck', 'Repair-VaultDrReplication', 'Remove-VaultDrRaftPeer', 'Set-VaultDrAutopilotConfiguration'
     ) | ForEach-Object { @{ Name = $_ } }
     $script:HighImpact = @(
         'Invoke-VaultDrDemote', 'Disable-VaultDrPrimary', 'Revoke-VaultDrSecondary', 'Enable-VaultDrSecondary',
-        'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary'
+        'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary', 'Start-VaultDrReindex', 'Remove-VaultDrRaftPeer'
     ) | ForEach-Object { @{ Name = $_; Class = ($_ -replace '-', '') + 'Command' } }
+    # The same High-impact changes on a DR secondary, with the DR operation token, and Update-VaultDrPrimary's cluster addresses.
+    $script:HighImpactOnDrSecondary = @(
+        @{ Name = 'Start-VaultDrReindex'; Arguments = @{} }
+        @{ Name = 'Remove-VaultDrRaftPeer'; Arguments = @{ ServerId = 'raft2' } }
+        @{ Name = 'Update-VaultDrPrimary'; Arguments = @{ PrimaryClusterAddress = '10.0.0.2:8201' } }
+    ) | ForEach-Object { $_ + @{ Class = ($_.Name -replace '-', '') + 'Command' } }
 }
 
 BeforeAll {
@@ -27,6 +34,8 @@ BeforeAll {
             'Submit-VaultDrKeyShare' { @{ Key = (ConvertTo-TestSecret $KeyShareTexts[0]); Nonce = $Nonce } }
             'Revoke-VaultDrOperationToken' { @{ DrOperationToken = $opToken } }
             'New-VaultDrOperationToken' { @{ KeyShare = [securestring[]]($KeyShareTexts | ForEach-Object { ConvertTo-TestSecret $_ }) } }
+            'Remove-VaultDrRaftPeer' { @{ ServerId = 'raft2' } }
+            'Set-VaultDrAutopilotConfiguration' { @{ MinQuorum = 3 } }
             default { @{} }
         }
     }
@@ -51,6 +60,17 @@ Describe 'Safety' {
         $thrown = { & $Name -Connection $connection @arguments -ErrorAction Stop } | Should -Throw -PassThru
         $thrown.FullyQualifiedErrorId | Should -Be "VaultDrConfirmationRequired,VaultDr.Commands.$Class"
         $thrown.Exception.Message | Should -BeLike '*-Confirm:$false*'
+        $stub.Requests.Count | Should -Be 0
+    }
+
+    It '<Name> on a DR secondary, with the DR operation token, also needs confirmation and sends nothing' -ForEach $script:HighImpactOnDrSecondary {
+        $thrown = { & $Name -Connection $connection -DrOperationToken (ConvertTo-TestSecret $DrOperationTokenText) @Arguments -ErrorAction Stop } | Should -Throw -PassThru
+        $thrown.FullyQualifiedErrorId | Should -Be "VaultDrConfirmationRequired,VaultDr.Commands.$Class"
+        $stub.Requests.Count | Should -Be 0
+    }
+
+    It '<Name> -DrOperationToken -WhatIf sends nothing either' -ForEach $script:HighImpactOnDrSecondary {
+        & $Name -Connection $connection -DrOperationToken (ConvertTo-TestSecret $DrOperationTokenText) @Arguments -WhatIf | Should -BeNullOrEmpty
         $stub.Requests.Count | Should -Be 0
     }
 

@@ -55,6 +55,13 @@ Describe 'Secrets stay out of every stream, the transcript and $Error' {
         $Result.ErrorIds | Should -Contain 'VaultDrInvalidRequest,VaultDr.Commands.SubmitVaultDrKeyShareCommand'
         $Result.ErrorIds | Should -Contain 'VaultDrActivationTokenExpired,VaultDr.Commands.EnableVaultDrSecondaryCommand'
         $Result.ErrorIds | Should -Contain 'VaultDrInvalidEncodedToken,VaultDr.Commands.UnprotectVaultDrOperationTokenCommand'
+        # The maintenance cmdlets on a DR secondary: the token in a body, and as X-Vault-Token (autopilot).
+        $Result.ErrorIds | Should -Contain 'VaultDrInvalidRequest,VaultDr.Commands.StartVaultDrReindexCommand'
+        $Result.ErrorIds | Should -Contain 'VaultDrInvalidRequest,VaultDr.Commands.GetVaultDrAutopilotStateCommand'
+        $Result.ErrorIds | Should -Contain 'VaultDrInvalidRequest,VaultDr.Commands.SetVaultDrAutopilotConfigurationCommand'
+        foreach ($kind in 'MerkleCorruptionReport', 'RaftPeer', 'AutopilotState', 'AutopilotConfiguration', 'ReplicationStatus') {
+            $Result.RecordKinds | Should -Contain $kind
+        }
     }
 
     It 'no secret appears in any captured record' {

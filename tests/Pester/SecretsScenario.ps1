@@ -36,6 +36,15 @@ $null = $good.Respond('GET', $AttemptPath, 200, '{"started":false,"nonce":"","pr
 $null = $good.Respond('PUT', $AttemptPath, 200, $started)
 $null = $good.Respond('DELETE', $AttemptPath, 204)
 $null = $good.Respond('PUT', $UpdatePath, 200, $done)
+# The maintenance surface: on a DR secondary the DR operation token goes in bodies, and as X-Vault-Token on autopilot's reads.
+foreach ($path in 'reindex', 'dr/secondary/reindex', 'recover', 'dr/secondary/recover') { $null = $good.Respond('POST', "/v1/sys/replication/$path", 204) }
+$null = $good.Respond('POST', '/v1/sys/replication/dr/secondary/merkle-check', 200, '{"data":{"merkle_corruption_report":{"corrupted_root":true,"corrupted_tree_map":{}}}}')
+$null = $good.Respond('GET', '/v1/sys/replication/status', 200, '{"data":{"dr":{"mode":"primary"},"performance":{"mode":"disabled"}}}')
+$null = $good.Respond('PUT', '/v1/sys/storage/raft/configuration', 200, '{"data":{"config":{"servers":[{"node_id":"raft1","leader":true,"voter":true},{"node_id":"raft2","leader":false,"voter":true}]}}}')
+$null = $good.Respond('PUT', '/v1/sys/storage/raft/remove-peer', 204)
+$null = $good.Respond('GET', '/v1/sys/storage/raft/autopilot/state', 200, '{"data":{"healthy":true,"leader":"raft1","servers":{}}}')
+$null = $good.Respond('GET', '/v1/sys/storage/raft/autopilot/configuration', 200, '{"data":{"min_quorum":3}}')
+$null = $good.Respond('PUT', '/v1/sys/storage/raft/autopilot/configuration', 204)
 
 # Each answer echoes the secrets its request carried: a server (or proxy) quoting its input.
 foreach ($stub in $bad, $warn) {
@@ -51,6 +60,18 @@ foreach ($stub in $bad, $warn) {
         $null = $stub.Respond('POST', "/v1/sys/replication/dr/$path", $status, (New-EchoJson @($VaultTokenText, $DrOperationTokenText) $field))
     }
     $null = $stub.Respond('PUT', $UpdatePath, $status, (New-EchoJson @($VaultTokenText, $KeyShareTexts[0]) $field))
+    $null = $stub.Respond('GET', '/v1/sys/replication/status', $status, (New-EchoJson @($VaultTokenText) $field))
+    foreach ($path in 'dr/secondary/reindex', 'dr/secondary/recover', 'dr/secondary/merkle-check') {
+        $null = $stub.Respond('POST', "/v1/sys/replication/$path", $status, (New-EchoJson @($VaultTokenText, $DrOperationTokenText) $field))
+    }
+    $null = $stub.Respond('POST', '/v1/sys/replication/reindex', $status, (New-EchoJson @($VaultTokenText) $field))
+    foreach ($path in 'configuration', 'remove-peer', 'autopilot/configuration') {
+        $null = $stub.Respond('PUT', "/v1/sys/storage/raft/$path", $status, (New-EchoJson @($VaultTokenText, $DrOperationTokenText) $field))
+    }
+    # Autopilot's reads carry the DR operation token as X-Vault-Token, and nothing else.
+    foreach ($path in 'state', 'configuration') {
+        $null = $stub.Respond('GET', "/v1/sys/storage/raft/autopilot/$path", $status, (New-EchoJson @($DrOperationTokenText) $field))
+    }
     $null = $stub.Respond('DELETE', $AttemptPath, $status, (New-EchoJson @($VaultTokenText) $field))
 }
 # Status 200 with warnings needs valid data to parse; the attempt calls succeed on $warn so the ceremony reaches the shares.
@@ -91,6 +112,17 @@ $scenario = {
     New-VaultDrOperationToken -Connection $c -KeyShare $shares[0] @common
     Unprotect-VaultDrOperationToken -EncodedToken $EncodedTokenText -Otp (ConvertTo-TestSecret $OtpText) @common
     Unprotect-VaultDrOperationToken -EncodedToken $EncodedTokenText -Otp (ConvertTo-TestSecret ($OtpText.Substring(2))) @common
+    Get-VaultDrReplicationStatus -Connection $c @common
+    Start-VaultDrReindex -Connection $c @high
+    Start-VaultDrReindex -Connection $c -DrOperationToken $op -Diff @high
+    Invoke-VaultDrMerkleCheck -Connection $c -DrOperationToken $op @common
+    Repair-VaultDrReplication -Connection $c -DrOperationToken $op @common
+    Get-VaultDrRaftPeer -Connection $c -DrOperationToken $op @common
+    Remove-VaultDrRaftPeer -Connection $c -ServerId raft2 -DrOperationToken $op @high
+    Get-VaultDrAutopilotState -Connection $c -DrOperationToken $op @common
+    Get-VaultDrAutopilotConfiguration -Connection $c -DrOperationToken $op @common
+    Set-VaultDrAutopilotConfiguration -Connection $c -DrOperationToken $op -MinQuorum 3 @common
+    Update-VaultDrPrimary -Connection $c -DrOperationToken $op -PrimaryClusterAddress '10.0.0.2:8201' @high
     # Refused before sending: the messages must not quote the rejected secret either.
     Enable-VaultDrSecondary -Connection $c -ActivationToken (ConvertTo-TestSecret (New-TestActivationJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(-1)))) @high
     Submit-VaultDrKeyShare -Connection $c -Key (ConvertTo-TestSecret "$($KeyShareTexts[1])!") -Nonce $Nonce @common

@@ -7,101 +7,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'LabCommon.ps1')
-
-    # Which views the tests rendered: the last Describe checks that no view of the format file went untested.
-    $script:Rendered = [System.Collections.Generic.HashSet[string]]::new()
-
-    function Show-View {
-        <# The text of the objects at 80 columns: their default view, or their list view with -List. #>
-        param([Parameter(Mandatory)][object[]] $InputObject, [switch] $List)
-        $kind = if ($List) { 'List' } else { 'Default' }
-        foreach ($item in $InputObject) { $null = $script:Rendered.Add("$($item.GetType().FullName) $kind") }
-        if ($List) { $InputObject | Format-List | Out-String -Width 80 } else { $InputObject | Out-String -Width 80 }
-    }
-
-    function Get-TableLines([string] $Text) {
-        <# The header line, the dash line below it, and the rows after them. #>
-        $lines = $Text -split '\r?\n'
-        $dash = [Array]::FindIndex($lines, [Predicate[string]] { param($line) $line -match '^ *-+( +-+)* *$' })
-        if ($dash -lt 1) { throw "No table header in:`n$Text" }
-        [pscustomobject]@{ Above = $lines[0..($dash - 1)]; Header = $lines[$dash - 1]; Dashes = $lines[$dash]; Rows = @($lines | Select-Object -Skip ($dash + 1) | Where-Object { $_.Trim() }) }
-    }
-
-    function Assert-View {
-        <#
-            What every view must do at 80 columns. -Header: the table's column labels, in order; each must stand
-            whole on the header line, with dashes as long as itself (a column narrower than its label wraps or
-            cuts the label, and a table too wide for the line drops its last columns). -Label: the labels a list
-            must show.
-        #>
-        param([Parameter(Mandatory)][string] $Text, [string[]] $Header, [string[]] $Label)
-        $long = @($Text -split '\r?\n' | Where-Object Length -gt 80)
-        $long | Should -BeNullOrEmpty -Because "no line may be longer than 80 characters:`n$Text"
-        $Text | Should -Not -Match 'SecureString' -Because "a secret shows as <hidden> at most:`n$Text"
-        if ($Header) {
-            $table = Get-TableLines $Text
-            $table.Header.Trim() -split ' +' | Should -Be $Header -Because "every column shows, with its header whole:`n$Text"
-            ($table.Dashes.Trim() -split ' +').ForEach('Length') | Should -Be $Header.ForEach('Length') -Because "no column is narrower than its header:`n$Text"
-            @($table.Above | Select-Object -SkipLast 1 | Where-Object { $_.Trim() }) | Should -BeNullOrEmpty -Because "the header is one line:`n$Text"
-        }
-        foreach ($name in $Label) {
-            $Text | Should -Match "(?m)^$([regex]::Escape($name)) *: " -Because "the list shows $name`:`n$Text"
-        }
-    }
-
-    function Get-ColumnText {
-        <#
-            The text of one left-aligned column, one string per row, a wrapped cell's lines joined by spaces. The
-            column runs from its label to the label -Next (also left-aligned), or to the end of the line. A row
-            starts on a line with text under the first label.
-        #>
-        param([Parameter(Mandatory)][string] $Text, [Parameter(Mandatory)][string] $Label, [string] $Next)
-        $table = Get-TableLines $Text
-        $from = [regex]::Match($table.Header, "(?<=^| )$Label(?= |$)").Index
-        $to = if ($Next) { [regex]::Match($table.Header, "(?<= )$Next(?= |$)").Index } else { [int]::MaxValue }
-        $firstWidth = $table.Dashes.TrimEnd().IndexOf(' ')
-        $rows = [System.Collections.Generic.List[string]]::new()
-        foreach ($line in $table.Rows) {
-            $cell = if ($line.Length -gt $from) { $line.Substring($from, [Math]::Min($line.Length, $to) - $from).Trim() } else { '' }
-            if ($line.Substring(0, [Math]::Min($line.Length, $firstWidth)).Trim() -or $rows.Count -eq 0) { $rows.Add($cell) }
-            elseif ($cell) { $rows[$rows.Count - 1] = ("$($rows[$rows.Count - 1]) $cell").Trim() }
-        }
-        $rows.ToArray()
-    }
-
-    function Assert-StepTable {
-        <# $report.Steps at 80 columns: every header whole, each step's Name, Status and Detail in full. Returns the text. #>
-        param([Parameter(Mandatory)][object[]] $Step)
-        $text = Show-View $Step
-        Assert-View $text -Header Number, Name, Target, Status, Duration, Detail
-        Get-ColumnText $text -Label Name -Next Target | Should -Be $Step.Name
-        Get-ColumnText $text -Label Status -Next Duration | Should -Be ([string[]] $Step.Status)
-        # A word longer than the Detail column (an address) is cut hard, so compare without the white space.
-        Get-ColumnText $text -Label Detail | ForEach-Object { $_ -replace '\s' } | Should -Be ([string[]] $Step.Detail -replace '\s')
-        $text
-    }
-
-    function Get-ListValue {
-        <# The value of a list item, its wrapped lines joined by spaces. #>
-        param([Parameter(Mandatory)][string] $Text, [Parameter(Mandatory)][string] $Label)
-        $lines = $Text -split '\r?\n'
-        $start = [Array]::FindIndex($lines, [Predicate[string]] { param($line) $line -match "^$([regex]::Escape($Label)) *: " })
-        if ($start -lt 0) { throw "No item $Label in:`n$Text" }
-        $indent = $lines[$start].IndexOf(': ') + 2
-        $parts = @($lines[$start].Substring([Math]::Min($indent, $lines[$start].Length)))
-        for ($i = $start + 1; $i -lt $lines.Count -and $lines[$i] -match "^ {$indent}\S"; $i++) { $parts += $lines[$i].Substring($indent) }
-        ($parts -join ' ').Trim()
-    }
-
-    function Get-Collapsed([string] $Text) { ($Text -replace '\s+', ' ').Trim() }
-
-    $now = [DateTimeOffset]::UtcNow
-    function New-Peer([string] $Id, [string] $Status, [double] $SecondsAgo) {
-        [VaultDr.DrPeer]@{
-            NodeId = $Id; ApiAddress = "https://$Id.example.com:8200"; ClusterAddress = "https://$Id.example.com:8201"
-            ConnectionStatus = $Status; LastHeartbeat = [DateTimeOffset]::UtcNow.AddSeconds(-$SecondsAgo)
-        }
-    }
+    . (Join-Path $PSScriptRoot 'ViewsCommon.ps1')
 }
 
 Describe 'Default views at 80 columns, with a lab' {
@@ -382,7 +288,7 @@ Describe 'Default views at 80 columns, with a lab' {
             $steps = Assert-StepTable $report.Steps
             # Target is the connection's name; an unnamed lab connection's host:port keeps its port.
             Get-ColumnText $steps -Label Target -Next Status | Should -Be ($report.Steps.Target -replace '^vault-1 .*', 'vault-1' -replace '^https://127\.0\.0\.1:', '127.…:')
-            $steps | Should -Match '(?m)^ +2 Demote the old +vault-1 +Succeeded +\d+ms demoted; it keeps'
+            $steps | Should -Match '(?m)^ +4 Demote the old +vault-1 +Succeeded +\d+ms demoted; it keeps'
         }
 
         It 'a failed failover: the failed step, the whole error and the next safe command, wrapped at words' {
@@ -402,6 +308,95 @@ Describe 'Default views at 80 columns, with a lab' {
             $report.Steps.Status | Should -Be 'Failed'
             Assert-StepTable $report.Steps | Out-Null
         }
+    }
+}
+
+Describe 'Maintenance views at 80 columns, from HashiCorp''s samples and long production values' {
+    BeforeAll {
+        $script:stub = Start-StubVault
+        $script:named = New-VaultDrConnection -Name vault-dr.eu-west-1.internal.example.com:8443 -Address $stub.BaseAddress.ToString() -Token (ConvertTo-TestSecret $VaultTokenText) -MaxRetries 0
+        $script:op = ConvertTo-TestSecret $DrOperationTokenText
+    }
+    AfterAll { $stub.Dispose() }
+
+    It 'VaultDr.ReplicationStatus: each kind as mode/state, the longest ones too' {
+        $null = $stub.Respond('GET', '/v1/sys/replication/status', 200, '{"data":{"dr":{"mode":"secondary","state":"transient_failure"},"performance":{"mode":"primary","state":"running"}}}', 1)
+        $null = $stub.Respond('GET', '/v1/sys/replication/status', 200, '{"data":{"mode":"disabled"}}', 1)
+        $long = Get-VaultDrReplicationStatus -Connection $named
+        $plain = Get-VaultDrReplicationStatus -Connection (New-StubConnection $stub)
+        $text = Show-View $long, $plain
+
+        Assert-View $text -Header Cluster, Dr, Performance
+        $text | Should -Match '(?m)^vault-dr\.eu-wes…:8443 +secondary/transient_failure +primary/running *$'
+        $text | Should -Match "(?m)^$([regex]::Escape($stub.BaseAddress.Authority)) +disabled +disabled *$"
+    }
+
+    It 'VaultDr.MerkleCorruptionReport and its trees: the verdict, each tree, and the recommendation wrapped at words' {
+        $null = $stub.Respond('POST', '/v1/sys/replication/dr/secondary/merkle-check', 200, @'
+{"data":{"merkle_corruption_report":{"corrupted_root":false,"corrupted_tree_map":{"1":{"corrupted_index_tuples_map":{"5":{"corrupted":false,"subpages":[28]},"17":{"corrupted":true,"subpages":[0,3,255]}},"corrupted_subtree_root":true,"root_hash":"DyGc6rQTV9XgyNSff3zimhi3FJM=","tree_type":"replicated"},"2":{"corrupted_index_tuples_map":null,"corrupted_subtree_root":false,"root_hash":"EXmRTdfYCZTm5i9wLef9RQqyLCw=","tree_type":"local"}},"last_corruption_check_epoch":"2023-09-11T11:25:59.44956-07:00"}}}
+'@)
+        $report = Invoke-VaultDrMerkleCheck -Connection $named -DrOperationToken $op -WarningAction SilentlyContinue
+        $text = Show-View $report
+        $trees = Show-View $report.Trees
+
+        Assert-View $text -Label Cluster, Healthy, CorruptedRoot, Replicated, Local, LastCorruptionCheck, Recommendation
+        Get-ListValue $text Cluster | Should -Be "vault-dr.eu-west-1.internal.example.com:8443 ($($stub.BaseAddress.Authority)), DR secondary"
+        Get-ListValue $text Healthy | Should -Be 'False'
+        Get-ListValue $text Replicated | Should -Be 'CORRUPT: subtree root; page 5: 28; page 17 (page): 0, 3, 255'
+        Get-ListValue $text Local | Should -Be 'healthy, root EXmRTdfYCZTm5i9wLef9RQqyLCw='
+        Get-ListValue $text LastCorruptionCheck | Should -Be '2023-09-11 18:25:59Z'
+        Get-ListValue $text Recommendation | Should -Be (Get-Collapsed $report.Recommendation)
+        Assert-View $trees -Header Tree, Corrupted, SubtreeRoot, RootHash, Pages
+        $trees | Should -Match '(?m)^1 replicated +True +True +DyGc6rQTV9XgyNS… +5: 28 *$'
+        $trees | Should -Match '(?m)^2 local +False +False +EXmRTdfYCZTm5i9… *$'
+        Get-ColumnText $trees -Label Pages | Should -Be @('5: 28 17 (page): 0, 3, 255', '')
+    }
+
+    It 'VaultDr.RaftPeer: the sample''s servers, and ids and addresses longer than their columns' {
+        $null = $stub.Respond('GET', '/v1/sys/storage/raft/configuration', 200, '{"data":{"config":{"servers":[{"address":"127.0.0.1:8201","leader":true,"node_id":"raft1","protocol_version":"\u0003","voter":true},{"address":"vault-dr-eu-west-1-node-03.internal.example.com:8201","leader":false,"node_id":"vault-dr-eu-west-1-node-03-20261129","protocol_version":"\u0003","voter":false}]}}}')
+        $text = Show-View (Get-VaultDrRaftPeer -Connection (New-StubConnection $stub))
+
+        Assert-View $text -Header NodeId, Address, Leader, Voter, Protocol
+        $text | Should -Match '(?m)^raft1 +127\.0\.0\.1:8201 +True +True +3 *$'
+        $text | Should -Match '(?m)^vault-dr-eu-west-1-node… +vault-dr-eu-west-1-node-03…:8201 +False +False +3 *$'
+    }
+
+    It 'VaultDr.AutopilotState and VaultDr.AutopilotServer: the verdict, and one row per server with its last contact' {
+        $null = $stub.Respond('GET', '/v1/sys/storage/raft/autopilot/state', 200, @'
+{"data":{"failure_tolerance":0,"healthy":false,"leader":"vault_1","optimistic_failure_tolerance":1,"voters":["vault_1","vault-dr-eu-west-1-node-02"],"servers":{"vault_1":{"address":"127.0.0.1:8201","healthy":true,"id":"vault_1","last_contact":"0s","last_index":63,"last_term":3,"name":"vault_1","node_status":"alive","node_type":"voter","stable_since":"2024-08-29T16:02:45.639829+02:00","status":"leader","version":"1.17.3"},"vault-dr-eu-west-1-node-02":{"address":"vault-dr-eu-west-1-node-02.internal:8201","healthy":false,"id":"vault-dr-eu-west-1-node-02","last_contact":"2m3.5s","node_status":"failed","node_type":"non-voter","status":"non-voter","version":"1.17.3"}}}}
+'@)
+        $state = Get-VaultDrAutopilotState -Connection $named -DrOperationToken $op
+        $text = Show-View $state
+        $servers = Show-View $state.Servers
+
+        Assert-View $text -Label Cluster, Healthy, FailureTolerance, OptimisticFailureTolerance, Leader, Voters, Servers
+        Get-ListValue $text Servers | Should -Be '2, not healthy: vault-dr-eu-west-1-node-02'
+        Get-ListValue $text Voters | Should -Be 'vault_1, vault-dr-eu-west-1-node-02'
+        Assert-View $servers -Header Id, Address, NodeType, NodeStatus, Healthy, LastContact
+        $servers | Should -Match '(?m)^vault_1 +127\.0\.0\.1:8201 +voter +alive +True +0ms *$'
+        $servers | Should -Match '(?m)^vault-dr-eu-we… +vault-dr-eu-wes…:8201 +non-voter +failed +False +2m03s *$'
+    }
+
+    It 'VaultDr.AutopilotConfiguration: durations as Vault writes them' {
+        $null = $stub.Respond('GET', '/v1/sys/storage/raft/autopilot/configuration', 200, '{"data":{"cleanup_dead_servers":false,"dead_server_last_contact_threshold":"24h0m0s","last_contact_threshold":"1.5s","max_trailing_logs":1000,"min_quorum":0,"server_stabilization_time":"1m30s","disable_upgrade_migration":true}}')
+        $text = Show-View (Get-VaultDrAutopilotConfiguration -Connection $named)
+
+        Assert-View $text -Label Cluster, CleanupDeadServers, DeadServerLastContactThreshold, LastContactThreshold, ServerStabilizationTime, MaxTrailingLogs, MinQuorum, DisableUpgradeMigration
+        Get-ListValue $text DeadServerLastContactThreshold | Should -Be '24h'
+        Get-ListValue $text LastContactThreshold | Should -Be '1500ms'
+        Get-ListValue $text ServerStabilizationTime | Should -Be '1m30s'
+        Get-ListValue $text MaxTrailingLogs | Should -Be '1000'
+    }
+
+    It 'VaultDr.FailoverReport names the secondary''s Raft peers before and after the removal of dead voters' {
+        $peers = 'vault-dr-1', 'vault-dr-2', 'vault-dr-3' | ForEach-Object { [VaultDr.RaftPeer]@{ NodeId = $_; Voter = $true } }
+        $report = [VaultDr.FailoverReport]@{ OldPrimary = 'https://vault-a.example.com:8200'; NewPrimary = 'https://vault-dr.example.com:8200' }
+        $report.GetType().GetProperty('RaftPeersBefore').SetValue($report, [VaultDr.RaftPeer[]]$peers)
+        $report.GetType().GetProperty('RaftPeersAfter').SetValue($report, [VaultDr.RaftPeer[]]$peers[0..1])
+        $unread = [VaultDr.FailoverReport]@{ OldPrimary = 'https://vault-a.example.com:8200'; NewPrimary = 'https://vault-dr.example.com:8200' }
+
+        Get-ListValue (Show-View $report) RaftPeers | Should -Be '3 -> 2, removed: vault-dr-3'
+        Get-ListValue (Show-View $unread) RaftPeers | Should -Be 'not read'
     }
 }
 

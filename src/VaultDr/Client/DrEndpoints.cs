@@ -23,8 +23,19 @@ internal sealed class DrEndpoints : IDrEndpoints
     /// <summary>Also named in the batch DR operation token's policy.</summary>
     internal const string UpdatePrimaryPath = "sys/replication/dr/secondary/update-primary";
 
-    /// <summary>Named in the batch DR operation token's policy (Raft clusters read autopilot state when promoting).</summary>
+    private const string ReplicationStatusPath = "sys/replication/status";
+    private const string ReindexPath = "sys/replication/reindex";
+    private const string SecondaryReindexPath = "sys/replication/dr/secondary/reindex";
+    private const string MerkleCheckPath = "sys/replication/merkle-check";
+    private const string SecondaryMerkleCheckPath = "sys/replication/dr/secondary/merkle-check";
+    private const string RecoverPath = "sys/replication/recover";
+    private const string SecondaryRecoverPath = "sys/replication/dr/secondary/recover";
+
+    // The Raft paths a failover reads and changes on a DR secondary with a DR operation token: named in the batch token's policy.
+    internal const string RaftConfigurationPath = "sys/storage/raft/configuration";
+    internal const string RaftRemovePeerPath = "sys/storage/raft/remove-peer";
     internal const string AutopilotStatePath = "sys/storage/raft/autopilot/state";
+    internal const string AutopilotConfigurationPath = "sys/storage/raft/autopilot/configuration";
     private const string OperationTokenAttemptPath = "sys/replication/dr/secondary/generate-operation-token/attempt";
     private const string OperationTokenUpdatePath = "sys/replication/dr/secondary/generate-operation-token/update";
     private const string OperationTokenDeletePath = "sys/replication/dr/secondary/operation-token/delete";
@@ -39,7 +50,8 @@ internal sealed class DrEndpoints : IDrEndpoints
     [
         StatusPath, PrimaryEnablePath, PrimaryDemotePath, PrimaryDisablePath, SecondaryTokenPath, RevokeSecondaryPath, GeneratePublicKeyPath,
         SecondaryEnablePath, PromotePath, SecondaryDisablePath, UpdatePrimaryPath, OperationTokenAttemptPath, OperationTokenUpdatePath,
-        OperationTokenDeletePath, HealthPath,
+        OperationTokenDeletePath, HealthPath, ReplicationStatusPath, ReindexPath, SecondaryReindexPath, MerkleCheckPath, SecondaryMerkleCheckPath,
+        RecoverPath, SecondaryRecoverPath, RaftConfigurationPath, RaftRemovePeerPath, AutopilotStatePath, AutopilotConfigurationPath,
     ];
 
     // sys/health reports the node's role through these statuses: answers, not errors.
@@ -61,7 +73,10 @@ internal sealed class DrEndpoints : IDrEndpoints
     public VaultDrConnection Connection { get; }
 
     public async Task<DrStatus> ReadStatusAsync(CancellationToken cancellationToken) =>
-        ResponseParsers.Status(await SendAsync(Get(StatusPath), cancellationToken).ConfigureAwait(false));
+        ResponseParsers.Status(await ReadStatusPathAsync(StatusPath, cancellationToken).ConfigureAwait(false));
+
+    public async Task<ReplicationStatus> ReadReplicationStatusAsync(CancellationToken cancellationToken) =>
+        ResponseParsers.CombinedStatus(await ReadStatusPathAsync(ReplicationStatusPath, cancellationToken).ConfigureAwait(false));
 
     public Task EnablePrimaryAsync(string? primaryClusterAddress, CancellationToken cancellationToken) =>
         SendAsync(Post(PrimaryEnablePath).With("primary_cluster_addr", primaryClusterAddress), cancellationToken);
@@ -104,6 +119,59 @@ internal sealed class DrEndpoints : IDrEndpoints
             .With("token", activationToken is { Length: > 0 } ? activationToken : string.Empty);
         return SendAsync(WithTarget(request, target), cancellationToken);
     }
+
+    public Task UpdatePrimaryAddressesAsync(SecureString drOperationToken, IReadOnlyList<string> primaryClusterAddresses, CancellationToken cancellationToken) =>
+        SendAsync(Post(UpdatePrimaryPath).With("dr_operation_token", drOperationToken).With("update_primary_addrs", primaryClusterAddresses), cancellationToken);
+
+    public Task ReindexAsync(ReindexOptions options, CancellationToken cancellationToken) =>
+        SendAsync(WithReindexOptions(Post(ReindexPath), options), cancellationToken);
+
+    public Task ReindexDrSecondaryAsync(SecureString drOperationToken, ReindexOptions options, CancellationToken cancellationToken) =>
+        SendAsync(WithReindexOptions(Post(SecondaryReindexPath).With("dr_operation_token", drOperationToken), options), cancellationToken);
+
+    public async Task<MerkleCorruptionReport> MerkleCheckAsync(CancellationToken cancellationToken) =>
+        ResponseParsers.MerkleReport(await SendAsync(Post(MerkleCheckPath), cancellationToken).ConfigureAwait(false), isDrSecondary: false);
+
+    public async Task<MerkleCorruptionReport> MerkleCheckDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken) =>
+        ResponseParsers.MerkleReport(
+            await SendAsync(Post(SecondaryMerkleCheckPath).With("dr_operation_token", drOperationToken), cancellationToken).ConfigureAwait(false),
+            isDrSecondary: true);
+
+    public Task RecoverAsync(CancellationToken cancellationToken) => SendAsync(Post(RecoverPath), cancellationToken);
+
+    public Task RecoverDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken) =>
+        SendAsync(Post(SecondaryRecoverPath).With("dr_operation_token", drOperationToken), cancellationToken);
+
+    public async Task<RaftPeer[]> ReadRaftConfigurationAsync(CancellationToken cancellationToken) =>
+        ResponseParsers.RaftPeers(await SendAsync(Get(RaftConfigurationPath), cancellationToken).ConfigureAwait(false));
+
+    public async Task<RaftPeer[]> ReadRaftConfigurationDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken) =>
+        ResponseParsers.RaftPeers(
+            await SendAsync(new VaultRequest(HttpMethod.Put, RaftConfigurationPath).With("dr_operation_token", drOperationToken), cancellationToken).ConfigureAwait(false));
+
+    public Task RemoveRaftPeerAsync(string serverId, SecureString? drOperationToken, CancellationToken cancellationToken) =>
+        SendAsync(
+            new VaultRequest(HttpMethod.Put, RaftRemovePeerPath).With("server_id", serverId).With("dr_operation_token", (object?)drOperationToken ?? string.Empty),
+            cancellationToken);
+
+    public async Task<AutopilotState> ReadAutopilotStateAsync(SecureString? drOperationToken, CancellationToken cancellationToken) =>
+        ResponseParsers.Autopilot(await SendAsync(Get(AutopilotStatePath).AuthenticatedBy(drOperationToken), cancellationToken).ConfigureAwait(false));
+
+    public async Task<AutopilotConfiguration> ReadAutopilotConfigurationAsync(SecureString? drOperationToken, CancellationToken cancellationToken) =>
+        ResponseParsers.AutopilotSettings(await SendAsync(Get(AutopilotConfigurationPath).AuthenticatedBy(drOperationToken), cancellationToken).ConfigureAwait(false));
+
+    public Task WriteAutopilotConfigurationAsync(AutopilotSettings settings, SecureString? drOperationToken, CancellationToken cancellationToken) =>
+        SendAsync(
+            new VaultRequest(HttpMethod.Put, AutopilotConfigurationPath)
+                .With("dr_operation_token", drOperationToken)
+                .With("cleanup_dead_servers", settings.CleanupDeadServers)
+                .With("dead_server_last_contact_threshold", settings.DeadServerLastContactThreshold?.ToVaultString())
+                .With("last_contact_threshold", settings.LastContactThreshold?.ToVaultString())
+                .With("max_trailing_logs", settings.MaxTrailingLogs)
+                .With("min_quorum", settings.MinQuorum)
+                .With("server_stabilization_time", settings.ServerStabilizationTime?.ToVaultString())
+                .With("disable_upgrade_migration", settings.DisableUpgradeMigration),
+            cancellationToken);
 
     public async Task<OperationTokenProgress> ReadOperationTokenProgressAsync(CancellationToken cancellationToken) =>
         ResponseParsers.Progress(await SendAsync(Get(OperationTokenAttemptPath), cancellationToken).ConfigureAwait(false));
@@ -161,6 +229,22 @@ internal sealed class DrEndpoints : IDrEndpoints
     private static VaultRequest Get(string path) => new(HttpMethod.Get, path);
 
     private static VaultRequest Post(string path) => new(HttpMethod.Post, path);
+
+    private static VaultRequest WithReindexOptions(VaultRequest request, ReindexOptions options) =>
+        request.With("diff", options.Diff ? true : null).With("force", options.Force ? true : null).With("skip_flush", options.SkipFlush ? true : null);
+
+    /// <summary>A status read; a listener that serves no replication status says so in one clear error.</summary>
+    private async Task<VaultResponse> ReadStatusPathAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync(Get(path), cancellationToken).ConfigureAwait(false);
+        }
+        catch (VaultApiException e)
+        {
+            throw VaultErrorMapping.ForStatusRead(e, Connection);
+        }
+    }
 
     private static VaultRequest WithTarget(VaultRequest request, PrimaryTarget target) =>
         request.With("primary_api_addr", target.PrimaryApiAddress).With("ca_file", target.CAFile).With("ca_path", target.CAPath);

@@ -4,8 +4,15 @@ namespace VaultDr.Client;
 internal static class ErrorAdvice
 {
     /// <summary>For a 403: where the token came from, and what to try.</summary>
-    internal static string Forbidden(VaultDrConnection connection)
+    /// <param name="operationToken">The call was authenticated with a DR operation token, not the connection's Vault token.</param>
+    internal static string Forbidden(VaultDrConnection connection, bool operationToken = false)
     {
+        if (operationToken)
+        {
+            return "The token sent was the DR operation token (-DrOperationToken): check that it is still valid (not deleted, a batch token not expired) " +
+                "and, for a batch token, that its policy allows this path (New-VaultDrBatchOperationToken writes one that does).";
+        }
+
         if (connection.Token is not { Length: > 0 })
         {
             return "No Vault token was sent: none was given with -Token or New-VaultDrConnection -Token, VAULT_TOKEN is not set, " +

@@ -68,6 +68,54 @@ internal interface IDrEndpoints
     /// <summary>POST sys/replication/dr/secondary/operation-token/delete.</summary>
     Task DeleteOperationTokenAsync(SecureString drOperationToken, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// POST sys/replication/dr/secondary/update-primary with update_primary_addrs: the secondary pings the addresses in
+    /// turn and records the first that answers as its primary's (Vault 1.13.3+; data is kept).
+    /// </summary>
+    Task UpdatePrimaryAddressesAsync(SecureString drOperationToken, IReadOnlyList<string> primaryClusterAddresses, CancellationToken cancellationToken);
+
+    /// <summary>GET sys/replication/status: DR and performance replication in one read. Unauthenticated in Vault.</summary>
+    Task<ReplicationStatus> ReadReplicationStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>POST sys/replication/reindex (sudo): rebuilds the replication index of a cluster that is not a DR secondary.</summary>
+    Task ReindexAsync(ReindexOptions options, CancellationToken cancellationToken);
+
+    /// <summary>POST sys/replication/dr/secondary/reindex, authorised by the DR operation token in the body.</summary>
+    Task ReindexDrSecondaryAsync(SecureString drOperationToken, ReindexOptions options, CancellationToken cancellationToken);
+
+    /// <summary>POST sys/replication/merkle-check: checks the Merkle trees for corruption (Vault Enterprise 1.13.7/1.14.3/1.15+).</summary>
+    Task<MerkleCorruptionReport> MerkleCheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>POST sys/replication/dr/secondary/merkle-check, authorised by the DR operation token in the body.</summary>
+    Task<MerkleCorruptionReport> MerkleCheckDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken);
+
+    /// <summary>POST sys/replication/recover: restarts replication that stopped syncing after an error.</summary>
+    Task RecoverAsync(CancellationToken cancellationToken);
+
+    /// <summary>POST sys/replication/dr/secondary/recover (Vault 1.4+), authorised by the DR operation token in the body.</summary>
+    Task RecoverDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken);
+
+    /// <summary>GET sys/storage/raft/configuration: the Raft servers.</summary>
+    Task<RaftPeer[]> ReadRaftConfigurationAsync(CancellationToken cancellationToken);
+
+    /// <summary>PUT sys/storage/raft/configuration with the DR operation token in the body, as "list-peers -dr-token" reads a DR secondary's.</summary>
+    Task<RaftPeer[]> ReadRaftConfigurationDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// PUT sys/storage/raft/remove-peer. The body always has dr_operation_token, empty when none is given, as Vault's CLI
+    /// sends it; on a DR secondary it authorises the call.
+    /// </summary>
+    Task RemoveRaftPeerAsync(string serverId, SecureString? drOperationToken, CancellationToken cancellationToken);
+
+    /// <summary>GET sys/storage/raft/autopilot/state; on a DR secondary the DR operation token goes in X-Vault-Token.</summary>
+    Task<AutopilotState> ReadAutopilotStateAsync(SecureString? drOperationToken, CancellationToken cancellationToken);
+
+    /// <summary>GET sys/storage/raft/autopilot/configuration; on a DR secondary the DR operation token goes in X-Vault-Token.</summary>
+    Task<AutopilotConfiguration> ReadAutopilotConfigurationAsync(SecureString? drOperationToken, CancellationToken cancellationToken);
+
+    /// <summary>PUT sys/storage/raft/autopilot/configuration: only the settings given; on a DR secondary the DR operation token in the body.</summary>
+    Task WriteAutopilotConfigurationAsync(AutopilotSettings settings, SecureString? drOperationToken, CancellationToken cancellationToken);
+
     /// <summary>GET sys/health: the node's role is in the status code (472 = DR secondary) as much as in the body.</summary>
     Task<VaultHealth> ReadHealthAsync(CancellationToken cancellationToken);
 
@@ -98,3 +146,27 @@ internal sealed record PrimaryTarget(string? PrimaryApiAddress = null, string? C
 
 /// <summary>The fields of a token role (auth/token/roles/:name).</summary>
 internal sealed record TokenRoleSettings(IReadOnlyList<string> AllowedPolicies, bool Orphan, bool Renewable, string TokenType);
+
+/// <summary>The options of a reindex; each is sent only when set (Vault's default for all three is false).</summary>
+/// <param name="Diff">A slower reindex that checks every key.</param>
+/// <param name="Force">A complete reindex that scans only the data in storage.</param>
+/// <param name="SkipFlush">Skips the tree flushing stage (a new reindex may be needed afterwards).</param>
+internal sealed record ReindexOptions(bool Diff = false, bool Force = false, bool SkipFlush = false);
+
+/// <summary>The autopilot settings to change; null leaves a setting as it is (it is not sent).</summary>
+internal sealed record AutopilotSettings
+{
+    internal bool? CleanupDeadServers { get; init; }
+
+    internal VaultDuration? DeadServerLastContactThreshold { get; init; }
+
+    internal VaultDuration? LastContactThreshold { get; init; }
+
+    internal int? MaxTrailingLogs { get; init; }
+
+    internal int? MinQuorum { get; init; }
+
+    internal VaultDuration? ServerStabilizationTime { get; init; }
+
+    internal bool? DisableUpgradeMigration { get; init; }
+}

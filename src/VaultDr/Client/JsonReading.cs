@@ -105,6 +105,63 @@ internal static class JsonReading
         throw new VaultResponseException($"Vault's field '{name}' is not a valid RFC 3339 time.");
     }
 
+    /// <summary>
+    /// A time Vault sends as unix seconds in a string (last_reindex_epoch, last_corruption_check_epoch); null when absent,
+    /// "0" or negative: Vault's "never" ("-62135596800" is Go's zero time). An RFC 3339 text is read as a time too.
+    /// </summary>
+    internal static DateTimeOffset? GetEpoch(this JsonElement obj, string name)
+    {
+        var text = obj.GetString(name);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
+        {
+            // Beyond year 9999 is not a time either; treat it as a malformed answer.
+            return seconds <= 0 ? null
+                : seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds() ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : throw new VaultResponseException($"Vault's field '{name}' is not a time: {seconds} seconds is past the year 9999.");
+        }
+
+        return obj.GetTime(name) ?? throw new VaultResponseException($"Vault's field '{name}' is neither unix seconds nor an RFC 3339 time.");
+    }
+
+    /// <summary>A Go duration ("1.5s", "24h0m0s"); a bare number is seconds. Null when absent.</summary>
+    internal static TimeSpan? GetDuration(this JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return GoDuration.TryParse(value.GetString(), out var duration)
+                ? duration
+                : throw new VaultResponseException($"Vault's field '{name}' is not a duration such as 10s or 1h30m.");
+        }
+
+        throw WrongType(name, "a duration", value);
+    }
+
+    /// <summary>A nested object; null when absent or null, an error when it is something else.</summary>
+    internal static JsonElement? GetObject(this JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Object ? value : throw WrongType(name, "an object", value);
+    }
+
     internal static string[] GetStringArray(this JsonElement obj, string name)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

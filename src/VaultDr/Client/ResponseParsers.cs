@@ -4,13 +4,17 @@ using VaultDr.Tokens;
 namespace VaultDr.Client;
 
 /// <summary>Turns Vault's JSON answers into the module's models. Secret fields become SecureString here.</summary>
-internal static class ResponseParsers
+internal static partial class ResponseParsers
 {
     private static readonly string[] ProgressFields = ["started", "progress", "required", "complete"];
 
-    internal static DrStatus Status(VaultResponse response)
+    internal static DrStatus Status(VaultResponse response) => StatusOf(response.RequireData(), response);
+
+    /// <summary>One replication status object: the data of dr/status, or the dr or performance part of replication/status.</summary>
+    private static DrStatus StatusOf(JsonElement data, VaultResponse response)
     {
-        var data = response.RequireData();
+        var building = data.GetInt64("reindex_building_progress");
+        var total = data.GetInt64("reindex_building_total");
         return new DrStatus
         {
             Cluster = response.ClusterName,
@@ -24,11 +28,16 @@ internal static class ResponseParsers
             LastPerformanceWal = data.GetInt64("last_performance_wal"),
             LastRemoteWal = data.GetInt64("last_remote_wal"),
             LastReindexEpoch = data.GetString("last_reindex_epoch"),
+            LastReindex = data.GetEpoch("last_reindex_epoch"),
+            ReindexInProgress = data.GetBoolean("reindex_in_progress"),
+            ReindexStage = data.GetString("reindex_stage"),
+            ReindexProgress = building is not null || total is not null ? new ReindexProgress { Building = building ?? 0, Total = total ?? 0 } : null,
             PrimaryClusterAddr = data.GetString("primary_cluster_addr"),
             SecondaryId = data.GetString("secondary_id"),
             SsctGenerationCounter = data.GetInt64("ssct_generation_counter"),
             CorruptedMerkleTree = data.GetBoolean("corrupted_merkle_tree"),
             LastCorruptionCheckEpoch = data.GetString("last_corruption_check_epoch"),
+            LastCorruptionCheck = data.GetEpoch("last_corruption_check_epoch"),
             KnownSecondaries = data.GetStringArray("known_secondaries"),
             KnownPrimaryClusterAddrs = data.GetStringArray("known_primary_cluster_addrs"),
             Secondaries = data.GetObjectArray("secondaries").Select(Peer).ToArray(),

@@ -83,7 +83,7 @@ internal sealed class VaultClient : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var headers = new List<KeyValuePair<string, string>> { new("X-Vault-Request", "true") };
-            if (_connection.Token is { Length: > 0 } token)
+            if ((request.Token ?? _connection.Token) is { Length: > 0 } token)
             {
                 var plainToken = SecretText.Reveal(token);
                 secrets.Add(plainToken);
@@ -137,7 +137,7 @@ internal sealed class VaultClient : IDisposable
                     throw ErrorAdvice.HttpsRequired(method, url);
                 }
 
-                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets, status == 403 ? ErrorAdvice.Forbidden(_connection) : null);
+                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets, status == 403 ? ErrorAdvice.Forbidden(_connection, request.Token is not null) : null);
             }
 
             log.Verbose($"{method} {url} failed after {took.TotalMilliseconds:0} ms: {failure}");

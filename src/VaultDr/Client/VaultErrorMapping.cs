@@ -67,6 +67,30 @@ internal static class VaultErrorMapping
         };
     }
 
+    /// <summary>
+    /// A listener with disable_replication_status_endpoints answers every replication status path with 404 "disabled
+    /// path" (Vault 1.16+). Said plainly, with the way out: another listener of the same cluster.
+    /// </summary>
+    internal static VaultDrException ForStatusRead(VaultApiException refusal, VaultDrConnection connection)
+    {
+        if (refusal.StatusCode != 404 || !refusal.Errors.Any(e => e.Contains("disabled path", StringComparison.OrdinalIgnoreCase)))
+        {
+            return refusal;
+        }
+
+        return new VaultApiException(
+            "VaultDrStatusEndpointsDisabled",
+            ErrorCategory.ResourceUnavailable,
+            $"{refusal.Method} {refusal.Path}: the listener at {connection.Address.GetLeftPart(UriPartial.Authority)} does not serve replication status: " +
+            "its listener option disable_replication_status_endpoints is true (Vault answered 404 \"disabled path\"). " +
+            "Use an address on another listener of the same cluster, one without that option (New-VaultDrConnection -Address <that listener's address>), " +
+            "or ask the Vault operators to turn the option off on this one.",
+            refusal.StatusCode,
+            refusal.Method,
+            refusal.Path,
+            refusal.Errors);
+    }
+
     /// <summary>Vault's <c>errors</c> array, or nothing when the body has none.</summary>
     internal static IReadOnlyList<string> ReadErrors(string? body)
     {

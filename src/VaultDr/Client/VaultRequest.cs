@@ -37,6 +37,19 @@ internal sealed class VaultRequest
 
     public IReadOnlyList<KeyValuePair<string, object>> Fields => _fields;
 
+    /// <summary>Sent as X-Vault-Token instead of the connection's token; null: the connection's token.</summary>
+    public SecureString? Token { get; private set; }
+
+    /// <summary>
+    /// Authenticates this call with <paramref name="token"/> instead of the connection's Vault token (a DR secondary's
+    /// autopilot reads take the DR operation token in X-Vault-Token, as Vault's own client sends it).
+    /// </summary>
+    public VaultRequest AuthenticatedBy(SecureString? token)
+    {
+        Token = token;
+        return this;
+    }
+
     /// <summary>
     /// Non-2xx statuses that are answers, not errors, for this call (sys/health reports the node's role
     /// through its status code). They are never retried. A body with Vault's errors array is still an error.

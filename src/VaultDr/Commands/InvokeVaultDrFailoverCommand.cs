@@ -8,11 +8,11 @@ using VaultDr.Pipeline;
 namespace VaultDr.Commands;
 
 /// <summary>
-/// Vault's documented DR failover, done the same way every time (see <see cref="FailoverRunner"/>): preflight,
-/// demote the old primary (planned), get a DR operation token, promote, verify, re-attach the old primary as a
-/// secondary of the new one, wait for it to catch up, delete the operation tokens it generated. Each step is a
-/// ShouldProcess step, so -WhatIf prints the whole plan and sends nothing. Failback is the same command the other
-/// way round: -Primary is always the cluster that is primary now.
+/// Vault's documented DR failover, done the same way every time (see <see cref="FailoverRunner"/>): preflight, get a
+/// DR operation token on the secondary and check its Raft peers, demote the old primary (planned), promote, verify,
+/// re-attach the old primary as a secondary of the new one, wait for it to catch up, delete the operation tokens it
+/// generated. Each step is a ShouldProcess step, so -WhatIf prints the whole plan and sends nothing. Failback is the
+/// same command the other way round: -Primary is always the cluster that is primary now.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VaultDrFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PlannedKeyShareSet)]
 [OutputType(typeof(FailoverReport))]
@@ -64,6 +64,13 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// Remove the secondary's dead Raft voters (autopilot: unhealthy, or not alive) before promoting it, never the leader.
+    /// Without it, dead voters stop the failover before anything changes: the promoted cluster could lose its quorum.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter RemoveDeadPeers { get; set; }
+
     /// <summary>The id the old primary gets as a secondary of the new one; by default its name and a timestamp.</summary>
     [Parameter]
     public string? SecondaryId { get; set; }
@@ -109,6 +116,7 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
             KeyShares = KeyShare,
             DrOperationToken = usesToken ? DrOperationToken : null,
             Force = Force,
+            RemoveDeadPeers = RemoveDeadPeers,
             SecondaryId = SecondaryId!,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             DryRun = Confirmations.IsDryRun,

@@ -19,7 +19,9 @@ public sealed class NewVaultDrBatchOperationTokenCommand : VaultDrConnectedCmdle
     internal const string PolicyName = "dr-secondary-promotion";
     internal const string RoleName = "failover-handler";
 
-    // Vault's documented policy for batch DR operation tokens (raft clusters also need autopilot state).
+    // Vault's documented policy for batch DR operation tokens (raft clusters also need autopilot state), and the Raft
+    // paths Invoke-VaultDrFailover reads and changes on the secondary before promoting it: list-peers (a PUT with the
+    // token) and remove-peer, as HashiCorp's tutorial grants them.
     internal const string Policy = $$"""
         path "{{DrEndpoints.PromotePath}}" {
           capabilities = [ "update" ]
@@ -31,6 +33,14 @@ public sealed class NewVaultDrBatchOperationTokenCommand : VaultDrConnectedCmdle
 
         path "{{DrEndpoints.AutopilotStatePath}}" {
           capabilities = [ "update", "read" ]
+        }
+
+        path "{{DrEndpoints.RaftConfigurationPath}}" {
+          capabilities = [ "update", "read" ]
+        }
+
+        path "{{DrEndpoints.RaftRemovePeerPath}}" {
+          capabilities = [ "create", "update" ]
         }
         """;
 

@@ -27,7 +27,20 @@ public sealed class DrStatus
 
     public long? LastRemoteWal { get; init; }
 
+    /// <summary>Vault's text (unix seconds, "0" = never); <see cref="LastReindex"/> is the time it stands for.</summary>
     public string? LastReindexEpoch { get; init; }
+
+    /// <summary>When the last reindex ran; null when it never did (Vault's "0").</summary>
+    public DateTimeOffset? LastReindex { get; init; }
+
+    /// <summary>True while a reindex runs (reindex_in_progress); null when Vault does not say (it omits the key when idle).</summary>
+    public bool? ReindexInProgress { get; init; }
+
+    /// <summary>The running reindex's stage: scanning, building, wal-replay, commit (reindex_stage).</summary>
+    public string? ReindexStage { get; init; }
+
+    /// <summary>How far the building stage is (reindex_building_progress of reindex_building_total); null outside it.</summary>
+    public ReindexProgress? ReindexProgress { get; init; }
 
     public string? PrimaryClusterAddr { get; init; }
 
@@ -37,7 +50,11 @@ public sealed class DrStatus
 
     public bool? CorruptedMerkleTree { get; init; }
 
+    /// <summary>Vault's text (unix seconds; "-62135596800", Go's zero time, = never checked).</summary>
     public string? LastCorruptionCheckEpoch { get; init; }
+
+    /// <summary>When the Merkle trees were last checked for corruption; null when never.</summary>
+    public DateTimeOffset? LastCorruptionCheck { get; init; }
 
     public string[] KnownSecondaries { get; init; } = Array.Empty<string>();
 

@@ -32,6 +32,15 @@ public sealed class FailoverReport
     /// <summary>The secondary before the failover, as the preflight read it.</summary>
     public DrStatus? NewPrimaryStatusBefore { get; internal set; }
 
+    /// <summary>
+    /// The secondary's Raft peers as the peer check read them, before anything changed (null when they were not read:
+    /// under -WhatIf, or on a cluster that cannot list them).
+    /// </summary>
+    public RaftPeer[]? RaftPeersBefore { get; internal set; }
+
+    /// <summary>The secondary's Raft peers after -RemoveDeadPeers removed the dead ones (the same as before when none were).</summary>
+    public RaftPeer[]? RaftPeersAfter { get; internal set; }
+
     /// <summary>The old primary at the end.</summary>
     public DrStatus? OldPrimaryStatus { get; internal set; }
 
@@ -83,12 +92,17 @@ public enum FailoverStepStatus
     WhatIf,
 }
 
-/// <summary>The steps of a DR failover, in Vault's documented order.</summary>
+/// <summary>
+/// The steps of a DR failover, in the order they run: Vault's documented order, but for the DR operation token, which
+/// is obtained (and the secondary's Raft peers checked with it) before the old primary is demoted.
+/// </summary>
 internal enum FailoverStepKind
 {
     Preflight,
-    Demote,
     TokenOnSecondary,
+    CheckRaftPeers,
+    RemoveDeadPeers,
+    Demote,
     Promote,
     Verify,
     CheckOldPrimary,

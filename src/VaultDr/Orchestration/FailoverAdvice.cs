@@ -13,17 +13,34 @@ internal static class FailoverAdvice
         FailoverStepKind.Preflight when errorId == "VaultDrSecondaryNotCaughtUp" =>
             $"Nothing was changed. Wait with Wait-VaultDrReplication -Primary <{primary}> -Secondary <{secondary}>, or add -Force to accept losing unreplicated writes.",
         FailoverStepKind.Preflight => "Nothing was changed. Fix what the preflight reported, then run the failover again.",
-        FailoverStepKind.Demote => $"Nothing was promoted. Check Get-VaultDrStatus -Connection <{primary}>: if it is still a primary, clients can keep using it.",
-        FailoverStepKind.TokenOnSecondary or FailoverStepKind.Promote =>
-            (plan.Planned ? $"No cluster is primary now ({primary} is demoted). " : string.Empty) +
-            $"Promote {secondary}: $op = <key shares> | New-VaultDrOperationToken -Connection <{secondary}> -Force; $op | Invoke-VaultDrPromote -Connection <{secondary}> -Confirm:$false. " +
-            "Do not promote any other cluster.",
+        FailoverStepKind.TokenOnSecondary =>
+            $"{NothingChanged(plan, primary)} No DR operation token could be had on {secondary}: check the key shares (or the token given), then run the failover again.",
+        FailoverStepKind.CheckRaftPeers when errorId == "VaultDrDeadRaftPeers" =>
+            $"{NothingChanged(plan, primary)} Remove the dead voters first: run the failover again with -RemoveDeadPeers, or remove each with " +
+            $"Remove-VaultDrRaftPeer -Connection <{secondary}> -ServerId <id> -DrOperationToken <token> -Confirm:$false.",
+        FailoverStepKind.CheckRaftPeers =>
+            $"{NothingChanged(plan, primary)} Check that {secondary} answers (Get-VaultDrStatus -Connection <{secondary}>), then run the failover again.",
+        FailoverStepKind.RemoveDeadPeers =>
+            $"{NothingChanged(plan, primary)} Some dead voters may be removed already: read Get-VaultDrRaftPeer -Connection <{secondary}> -DrOperationToken <token>, " +
+            "then run the failover again.",
+        FailoverStepKind.Demote =>
+            $"Nothing was promoted. Check Get-VaultDrStatus -Connection <{primary}>: if it is still a primary, clients can keep using it; if it was demoted, " +
+            $"promote {secondary}: {PromoteByHand(secondary)}",
+        FailoverStepKind.Promote =>
+            (plan.Planned ? $"No cluster is primary now ({primary} is demoted). " : string.Empty) + $"Promote {secondary}: {PromoteByHand(secondary)}",
         FailoverStepKind.Verify =>
             $"The promote was sent. Watch Get-VaultDrStatus -Connection <{secondary}> until it reports mode primary; do not promote any other cluster meanwhile.",
         FailoverStepKind.CheckOldPrimary when errorId == "VaultDrTwoPrimaries" =>
             $"TWO PRIMARIES may be active: demote {primary} now with Invoke-VaultDrDemote -Connection <{primary}> -Confirm:$false.",
         _ => Reattach(plan, primary, secondary),
     };
+
+    private static string NothingChanged(FailoverPlan plan, string primary) =>
+        plan.Planned ? $"Nothing was demoted or promoted: {primary} is still the primary." : "Nothing was promoted.";
+
+    private static string PromoteByHand(string secondary) =>
+        $"$op = <key shares> | New-VaultDrOperationToken -Connection <{secondary}> -Force; $op | Invoke-VaultDrPromote -Connection <{secondary}> -Confirm:$false. " +
+        "Do not promote any other cluster.";
 
     /// <summary>How to re-attach the old primary as a secondary of the new one, by hand.</summary>
     internal static string Reattach(FailoverPlan plan, string primary, string secondary) =>

@@ -20,6 +20,9 @@ internal sealed record FailoverPlan
     /// <summary>Fail over although the secondary has not caught up; promote with force=true.</summary>
     internal bool Force { get; init; }
 
+    /// <summary>Remove the secondary's dead Raft voters before the promotion, instead of refusing to fail over.</summary>
+    internal bool RemoveDeadPeers { get; init; }
+
     /// <summary>The id the old primary gets as a secondary of the new one.</summary>
     internal string SecondaryId { get; init; } = string.Empty;
 
@@ -35,8 +38,10 @@ internal sealed record FailoverPlan
     internal static string NameOf(FailoverStepKind step) => step switch
     {
         FailoverStepKind.Preflight => "Preflight: read both clusters and check the secondary can take over",
-        FailoverStepKind.Demote => "Demote the old primary",
         FailoverStepKind.TokenOnSecondary => "Get a DR operation token on the secondary",
+        FailoverStepKind.CheckRaftPeers => "Check the secondary's Raft peers",
+        FailoverStepKind.RemoveDeadPeers => "Remove the secondary's dead Raft voters",
+        FailoverStepKind.Demote => "Demote the old primary",
         FailoverStepKind.Promote => "Promote the secondary",
         FailoverStepKind.Verify => "Verify the new primary is running",
         FailoverStepKind.CheckOldPrimary => "Check the old primary",

@@ -3,12 +3,37 @@ using VaultDr.Client;
 
 namespace VaultDr.Orchestration;
 
-/// <summary>The steps of <see cref="FailoverRunner"/>, in Vault's documented order.</summary>
+/// <summary>
+/// The steps of <see cref="FailoverRunner"/>: Vault's documented order, but for the DR operation token. The token is had
+/// on the secondary (the key holders' ceremony does not depend on the demotion) and the secondary's Raft peers are
+/// checked with it before the old primary is demoted: a refusal then leaves the old primary serving, and the outage
+/// between demote and promote is one call long instead of a ceremony long.
+/// </summary>
 internal sealed partial class FailoverRunner
 {
     private async Task RunStepsAsync(CancellationToken cancellationToken)
     {
         await StepAsync(FailoverStepKind.Preflight, _secondary, null, _preflight.RunAsync, cancellationToken).ConfigureAwait(false);
+
+        SecureString? promoteToken = null;
+        await StepAsync(FailoverStepKind.TokenOnSecondary, _secondary, _plan.UsesKeyShares ? CeremonyAction : null, async ct =>
+        {
+            (promoteToken, var detail) = await OperationTokenForAsync(_secondary, "using the given DR operation token", ct).ConfigureAwait(false);
+            return detail;
+        }, cancellationToken).ConfigureAwait(false);
+
+        await StepAsync(FailoverStepKind.CheckRaftPeers, _secondary, null, async ct => await _raftPeers.CheckAsync(promoteToken!, ct).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
+        if (_plan.RemoveDeadPeers)
+        {
+            // Asked only when there is something to remove; a dry run cannot know, so it describes the step.
+            var remove = _dryRun ? "Remove the secondary's dead Raft voters, if the check finds any (never the leader)"
+                : _raftPeers.Dead.Count > 0 ? $"Remove dead Raft voter(s) {string.Join(", ", _raftPeers.Dead.Select(d => d.Id))} (never the leader)"
+                : null;
+            await StepAsync(FailoverStepKind.RemoveDeadPeers, _secondary, remove, async ct => await _raftPeers.RemoveAsync(promoteToken!, ct).ConfigureAwait(false), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         if (_plan.Planned)
         {
             await StepAsync(FailoverStepKind.Demote, _primary, "Demote the DR primary to a secondary (planned failover)", async ct =>
@@ -18,16 +43,10 @@ internal sealed partial class FailoverRunner
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        SecureString? promoteToken = null;
-        await StepAsync(FailoverStepKind.TokenOnSecondary, _secondary, _plan.UsesKeyShares ? CeremonyAction : null, async ct =>
-        {
-            (promoteToken, var detail) = await OperationTokenForAsync(_secondary, "using the given DR operation token", ct).ConfigureAwait(false);
-            return detail;
-        }, cancellationToken).ConfigureAwait(false);
-
         var promote = _plan.Force ? "Promote to DR primary with force=true (safety checks skipped)" : "Promote to DR primary";
         await StepAsync(FailoverStepKind.Promote, _secondary, promote, async ct =>
         {
+            _promoteSent = true;
             await _secondary.PromoteAsync(promoteToken!, null, _plan.Force, ct).ConfigureAwait(false);
             return _plan.Force ? "promote sent with force=true" : "promote sent";
         }, cancellationToken).ConfigureAwait(false);
@@ -158,6 +177,30 @@ internal sealed partial class FailoverRunner
         }
 
         return $"caught up at WAL {health.PrimaryStatus?.LastWal} after {outcome.Elapsed.TotalSeconds:0.0} s";
+    }
+
+    /// <summary>
+    /// A run that stopped before the promote was sent leaves the secondary's generated token unused, and nobody holds it:
+    /// delete it while the secondary still is one (operation tokens never expire).
+    /// </summary>
+    private async Task DeleteUnusedTokensAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (cluster, token) in _generated.Where(g => g.Cluster == _secondary).ToArray())
+        {
+            try
+            {
+                if (await cluster.TryReadStatusAsync(cancellationToken).ConfigureAwait(false) is { IsSecondary: true })
+                {
+                    await cluster.DeleteOperationTokenAsync(token.DrOperationToken!, cancellationToken).ConfigureAwait(false);
+                    _generated.Remove((cluster, token));
+                    _host.Log.Verbose($"Deleted the DR operation token generated on {cluster.Connection}: the failover stopped before it was used.");
+                }
+            }
+            catch (VaultDrException e)
+            {
+                _host.Log.Warning($"The DR operation token generated on {cluster.Connection} could not be deleted ({e.Message}). It never expires; nobody holds it.");
+            }
+        }
     }
 
     private async Task<string?> DeleteGeneratedTokensAsync(CancellationToken cancellationToken)

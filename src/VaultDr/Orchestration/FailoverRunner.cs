@@ -4,9 +4,10 @@ using VaultDr.Client;
 namespace VaultDr.Orchestration;
 
 /// <summary>
-/// Vault's documented DR failover, done the same way every time: preflight, demote the old primary (planned), get
-/// a DR operation token, promote, verify, re-attach the old primary as a secondary of the new one, wait for it to
-/// catch up, delete the operation tokens generated on the way. Each change is confirmed right before it is made,
+/// Vault's documented DR failover, done the same way every time: preflight, get a DR operation token on the secondary
+/// and check its Raft peers with it (removing dead voters with -RemoveDeadPeers), demote the old primary (planned),
+/// promote, verify, re-attach the old primary as a secondary of the new one, wait for it to catch up, delete the
+/// operation tokens generated on the way. Each change is confirmed right before it is made,
 /// so a dry run describes the whole plan and sends nothing. Failback is the same run the other way round.
 /// </summary>
 internal sealed partial class FailoverRunner
@@ -18,9 +19,11 @@ internal sealed partial class FailoverRunner
     private readonly FailoverPlan _plan;
     private readonly WorkflowHost _host;
     private readonly FailoverPreflight _preflight;
+    private readonly FailoverRaftPeers _raftPeers;
     private readonly List<FailoverStep> _steps = [];
     private readonly List<(IDrEndpoints Cluster, OperationToken Token)> _generated = [];
     private bool _dryRun;
+    private bool _promoteSent;
 
     internal FailoverRunner(IDrEndpoints primary, IDrEndpoints secondary, FailoverPlan plan, WorkflowHost host)
     {
@@ -30,6 +33,7 @@ internal sealed partial class FailoverRunner
         _host = host;
         _dryRun = plan.DryRun;
         _preflight = new FailoverPreflight(primary, secondary, plan, host);
+        _raftPeers = new FailoverRaftPeers(secondary, plan, host);
     }
 
     private string PrimaryName => _primary.Connection.Name;
@@ -76,7 +80,14 @@ internal sealed partial class FailoverRunner
             _host.Progress(new WorkflowProgress(ProgressId, ProgressActivity, "Done", Completed: true));
         }
 
+        if (!_promoteSent)
+        {
+            await DeleteUnusedTokensAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         report.Steps = [.. _steps];
+        report.RaftPeersBefore = _raftPeers.Before;
+        report.RaftPeersAfter = _raftPeers.After;
         report.WhatIf = _dryRun;
         report.OldPrimaryStatusBefore = _preflight.PrimaryBefore;
         report.NewPrimaryStatusBefore = _preflight.SecondaryBefore;

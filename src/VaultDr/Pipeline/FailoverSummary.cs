@@ -24,6 +24,12 @@ internal static class FailoverSummary
         text.AppendLine("| --- | --- | --- |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(oldName)} ({report.OldPrimary.Authority}) | {Describe(report.OldPrimaryStatusBefore)} | {Describe(report.OldPrimaryStatus)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(newName)} ({report.NewPrimary.Authority}) | {Describe(report.NewPrimaryStatusBefore)} | {Describe(report.NewPrimaryStatus)} |");
+        if (report.RaftPeersBefore is { } before)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Raft peers of {Cell(newName)}: {Peers(before)} before; {Peers(report.RaftPeersAfter ?? before)} after.");
+        }
+
         text.AppendLine();
         text.AppendLine("| # | Step | Cluster | Status | Time | Detail |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- |");
@@ -58,6 +64,9 @@ internal static class FailoverSummary
     private static string Wal(DrStatus status) => status.IsPrimary && status.LastWal is { } wal ? $", WAL {wal}"
         : status.IsSecondary && status.LastRemoteWal is { } remote ? $", WAL {remote}"
         : string.Empty;
+
+    private static string Peers(IEnumerable<RaftPeer> peers) =>
+        Cell(string.Join(", ", peers.Select(p => p.NodeId + (p.Leader ? " (leader)" : p.Voter ? string.Empty : " (non-voter)"))));
 
     private static string Seconds(TimeSpan duration) => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0} s");
 

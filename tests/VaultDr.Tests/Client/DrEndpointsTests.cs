@@ -49,7 +49,133 @@ public sealed class DrEndpointsTests : IDisposable
         { "BatchToken", "POST", "auth/token/create/failover-handler", """{"ttl":"28800s"}""" },
         { "ReadSecret", "GET", "secret/app/db", "" },
         { "WriteSecret", "PUT", "secret/app/db", """{"password":"p1"}""" },
+        { "UpdatePrimaryAddresses", "POST", "sys/replication/dr/secondary/update-primary", $$"""{"dr_operation_token":"{{Operation}}","update_primary_addrs":["10.0.0.2:8201","https://vault-a:8201"]}""" },
+        { "ReadReplicationStatus", "GET", "sys/replication/status", "" },
+        { "Reindex", "POST", "sys/replication/reindex", "{}" },
+        { "ReindexWithEveryOption", "POST", "sys/replication/reindex", """{"diff":true,"force":true,"skip_flush":true}""" },
+        { "ReindexDrSecondary", "POST", "sys/replication/dr/secondary/reindex", $$"""{"dr_operation_token":"{{Operation}}","diff":true}""" },
+        { "MerkleCheck", "POST", "sys/replication/merkle-check", "{}" },
+        { "MerkleCheckDrSecondary", "POST", "sys/replication/dr/secondary/merkle-check", $$"""{"dr_operation_token":"{{Operation}}"}""" },
+        { "Recover", "POST", "sys/replication/recover", "{}" },
+        { "RecoverDrSecondary", "POST", "sys/replication/dr/secondary/recover", $$"""{"dr_operation_token":"{{Operation}}"}""" },
+        { "RaftConfiguration", "GET", "sys/storage/raft/configuration", "" },
+        { "RaftConfigurationDrSecondary", "PUT", "sys/storage/raft/configuration", $$"""{"dr_operation_token":"{{Operation}}"}""" },
+        { "RemoveRaftPeer", "PUT", "sys/storage/raft/remove-peer", """{"server_id":"raft2","dr_operation_token":""}""" },
+        { "RemoveRaftPeerDrSecondary", "PUT", "sys/storage/raft/remove-peer", $$"""{"server_id":"raft2","dr_operation_token":"{{Operation}}"}""" },
+        { "AutopilotState", "GET", "sys/storage/raft/autopilot/state", "" },
+        { "AutopilotStateDrSecondary", "GET", "sys/storage/raft/autopilot/state", "" },
+        { "AutopilotConfiguration", "GET", "sys/storage/raft/autopilot/configuration", "" },
+        { "WriteAutopilotConfiguration", "PUT", "sys/storage/raft/autopilot/configuration", """{"cleanup_dead_servers":true,"last_contact_threshold":"10s","min_quorum":3}""" },
+        {
+            "WriteAutopilotConfigurationDrSecondary", "PUT", "sys/storage/raft/autopilot/configuration",
+            $$"""{"dr_operation_token":"{{Operation}}","dead_server_last_contact_threshold":"86400s","max_trailing_logs":500,"server_stabilization_time":"30s","disable_upgrade_migration":false}"""
+        },
     };
+
+    /// <summary>
+    /// Where the DR operation token travels: in the body of the DR secondary's POSTs and PUTs (next to the connection's
+    /// Vault token in the header), and as X-Vault-Token itself on the autopilot reads, as Vault's own client sends it.
+    /// </summary>
+    public static TheoryData<string, string> TokenHeaders => new()
+    {
+        { "AutopilotState", Token },
+        { "AutopilotStateDrSecondary", Operation },
+        { "AutopilotConfiguration", Token },
+        { "AutopilotConfigurationDrSecondary", Operation },
+        { "RaftConfigurationDrSecondary", Token },
+        { "ReindexDrSecondary", Token },
+        { "WriteAutopilotConfigurationDrSecondary", Token },
+    };
+
+    [Theory]
+    [MemberData(nameof(TokenHeaders))]
+    public async Task TheDrOperationToken_TravelsWhereVaultTakesIt_AndIsNeverLogged(string call, string header)
+    {
+        var log = new RecordingCallLog();
+        var endpoints = new DrEndpoints(Connect(_server.BaseAddress, maxRetries: 0), log);
+        var request = Requests.Single(r => (string)r[0] == call.Replace("AutopilotConfigurationDrSecondary", "AutopilotConfiguration", StringComparison.Ordinal));
+        _server.Respond((string)request[1], V1((string)request[2]), 200, AnswerFor(call));
+
+        await Invoke(call, endpoints);
+
+        var sent = Assert.Single(_server.Requests);
+        Assert.Equal(header, sent.Header("X-Vault-Token"));
+        Assert.NotEmpty(log.DebugMessages);
+        Assert.DoesNotContain(log.All, message => message.Contains(Operation, StringComparison.Ordinal) || message.Contains(Token, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("ReadStatus", "sys/replication/dr/status")]
+    [InlineData("ReadReplicationStatus", "sys/replication/status")]
+    public async Task AListenerWithoutStatusEndpoints_IsOneClearError(string call, string path)
+    {
+        _server.Respond("GET", V1(path), 404, """{"errors":["disabled path"]}""");
+
+        var e = await Assert.ThrowsAsync<VaultApiException>(() => Invoke(call));
+
+        Assert.Equal("VaultDrStatusEndpointsDisabled", e.ErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.ResourceUnavailable, e.Category);
+        Assert.Equal(404, e.StatusCode);
+        Assert.Contains("disable_replication_status_endpoints", e.Message, StringComparison.Ordinal);
+        Assert.Contains("another listener", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"GET /v1/{path}: the listener at {_server.BaseAddress.GetLeftPart(UriPartial.Authority)} does not serve replication status", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Reindex", "POST", "sys/replication/reindex")]
+    [InlineData("RecoverDrSecondary", "POST", "sys/replication/dr/secondary/recover")]
+    [InlineData("RemoveRaftPeerDrSecondary", "PUT", "sys/storage/raft/remove-peer")]
+    [InlineData("WriteAutopilotConfiguration", "PUT", "sys/storage/raft/autopilot/configuration")]
+    public async Task AChangeWhoseConnectionDropsMidCall_IsSentExactlyOnce(string call, string method, string path)
+    {
+        _server.Drop(method, V1(path));
+        var retrying = new DrEndpoints(Connect(_server.BaseAddress, maxRetries: 2), new RecordingCallLog());
+
+        var e = await Assert.ThrowsAsync<VaultConnectionException>(() => Invoke(call, retrying));
+
+        Assert.Single(_server.Requests);
+        Assert.True(e.RequestMayHaveBeenProcessed);
+    }
+
+    [Fact]
+    public async Task AnotherNotFound_OnAStatusPath_StaysNotFound()
+    {
+        _server.Respond("GET", V1("sys/replication/dr/status"), 404, """{"errors":["enterprise-only feature"]}""");
+
+        var e = await Assert.ThrowsAsync<VaultApiException>(() => _endpoints.ReadStatusAsync(CancellationToken.None));
+
+        Assert.Equal("VaultDrNotFound", e.ErrorId);
+    }
+
+    [Fact]
+    public async Task ARefusedDrOperationTokenInTheHeader_SaysWhichTokenWasSent()
+    {
+        _server.Respond("GET", V1("sys/storage/raft/autopilot/state"), 403, """{"errors":["permission denied"]}""");
+
+        var e = await Assert.ThrowsAsync<VaultApiException>(() => _endpoints.ReadAutopilotStateAsync(SecretText.Protect(Operation), CancellationToken.None));
+
+        Assert.Equal("VaultDrPermissionDenied", e.ErrorId);
+        Assert.Contains("The token sent was the DR operation token (-DrOperationToken)", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Operation, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadsOfTheNewEndpoints_ReturnTheirTypedAnswers()
+    {
+        _server.Respond("GET", V1("sys/replication/status"), 200, AnswerFor("ReadReplicationStatus"));
+        _server.Respond("PUT", V1("sys/storage/raft/configuration"), 200, AnswerFor("RaftConfigurationDrSecondary"));
+        _server.Respond("POST", V1("sys/replication/dr/secondary/merkle-check"), 200, AnswerFor("MerkleCheckDrSecondary"));
+        var token = SecretText.Protect(Operation);
+
+        var status = await _endpoints.ReadReplicationStatusAsync(CancellationToken.None);
+        var peers = await _endpoints.ReadRaftConfigurationDrSecondaryAsync(token, CancellationToken.None);
+        var report = await _endpoints.MerkleCheckDrSecondaryAsync(token, CancellationToken.None);
+
+        Assert.Equal((DrMode.secondary, DrMode.disabled), (status.Dr.Mode, status.Performance.Mode));
+        Assert.Equal(["raft1"], peers.Select(p => p.NodeId));
+        Assert.True(report.IsDrSecondary);
+        Assert.True(report.Healthy);
+    }
 
     [Theory]
     [MemberData(nameof(Requests))]
@@ -107,41 +233,74 @@ public sealed class DrEndpointsTests : IDisposable
         "Health" => """{"initialized":true,"sealed":false}""",
         "BatchToken" => """{"auth":{"client_token":"hvb.BatchTokenValue","lease_duration":28800}}""",
         "ReadSecret" => """{"data":{"password":"p1"}}""",
+        "ReadReplicationStatus" => """{"data":{"dr":{"mode":"secondary","state":"stream-wals"},"performance":{"mode":"disabled"}}}""",
+        "MerkleCheck" or "MerkleCheckDrSecondary" => """{"data":{"merkle_corruption_report":{"corrupted_root":false,"corrupted_tree_map":{}}}}""",
+        "RaftConfiguration" or "RaftConfigurationDrSecondary" => """{"data":{"config":{"servers":[{"node_id":"raft1","address":"127.0.0.1:8201","leader":true,"voter":true}]}}}""",
+        "AutopilotState" or "AutopilotStateDrSecondary" => """{"data":{"healthy":true,"servers":{}}}""",
+        "AutopilotConfiguration" or "AutopilotConfigurationDrSecondary" => """{"data":{"min_quorum":3}}""",
         _ => """{"warnings":["done"],"data":null}""",
     };
 
-    private Task Invoke(string call)
+    private Task Invoke(string call) => Invoke(call, _endpoints);
+
+    private static Task Invoke(string call, DrEndpoints endpoints)
     {
         var token = SecretText.Protect(Operation);
         var activation = SecretText.Protect(Activation);
         var none = CancellationToken.None;
         return call switch
         {
-            "ReadStatus" => _endpoints.ReadStatusAsync(none),
-            "EnablePrimary" => _endpoints.EnablePrimaryAsync("https://lb:8201", none),
-            "EnablePrimaryPlain" => _endpoints.EnablePrimaryAsync(null, none),
-            "Demote" => _endpoints.DemotePrimaryAsync(none),
-            "DisablePrimary" => _endpoints.DisablePrimaryAsync(none),
-            "SecondaryToken" => _endpoints.CreateSecondaryTokenAsync("us-east", new VaultDuration(1800), null, none),
-            "RevokeSecondary" => _endpoints.RevokeSecondaryAsync("us-east", none),
-            "GeneratePublicKey" => _endpoints.GenerateSecondaryPublicKeyAsync(none),
-            "EnableSecondary" => _endpoints.EnableSecondaryAsync(activation, new PrimaryTarget("https://vault-a:8200", "/etc/ca.pem"), none),
-            "Promote" => _endpoints.PromoteAsync(token, null, force: true, none),
-            "DisableSecondary" => _endpoints.DisableSecondaryAsync(token, none),
-            "UpdatePrimary" => _endpoints.UpdatePrimaryAsync(token, activation, PrimaryTarget.FromToken, none),
-            "ClearPrimary" => _endpoints.UpdatePrimaryAsync(token, null, PrimaryTarget.FromToken, none),
-            "ReadProgress" => _endpoints.ReadOperationTokenProgressAsync(none),
-            "StartOperationToken" => _endpoints.StartOperationTokenAsync(null, null, none),
-            "StartWithPgp" => _endpoints.StartOperationTokenAsync("bWVoIHB1YmxpYw==", null, none),
-            "CancelOperationToken" => _endpoints.CancelOperationTokenAsync(none),
-            "SubmitKeyShare" => _endpoints.SubmitKeyShareAsync(SecretText.Protect("aa11"), "n-1", none),
-            "DeleteOperationToken" => _endpoints.DeleteOperationTokenAsync(token, none),
-            "Health" => _endpoints.ReadHealthAsync(none),
-            "Policy" => _endpoints.WritePolicyAsync("dr-secondary-promotion", "path x {}", none),
-            "TokenRole" => _endpoints.WriteTokenRoleAsync("failover-handler", new TokenRoleSettings(["dr-secondary-promotion"], true, false, "batch"), none),
-            "BatchToken" => _endpoints.CreateBatchTokenAsync("failover-handler", new VaultDuration(TimeSpan.FromHours(8)), none),
-            "ReadSecret" => _endpoints.ReadSecretAsync("app/db", none),
-            "WriteSecret" => _endpoints.WriteSecretAsync("app/db", new Dictionary<string, string> { ["password"] = "p1" }, none),
+            "ReadStatus" => endpoints.ReadStatusAsync(none),
+            "EnablePrimary" => endpoints.EnablePrimaryAsync("https://lb:8201", none),
+            "EnablePrimaryPlain" => endpoints.EnablePrimaryAsync(null, none),
+            "Demote" => endpoints.DemotePrimaryAsync(none),
+            "DisablePrimary" => endpoints.DisablePrimaryAsync(none),
+            "SecondaryToken" => endpoints.CreateSecondaryTokenAsync("us-east", new VaultDuration(1800), null, none),
+            "RevokeSecondary" => endpoints.RevokeSecondaryAsync("us-east", none),
+            "GeneratePublicKey" => endpoints.GenerateSecondaryPublicKeyAsync(none),
+            "EnableSecondary" => endpoints.EnableSecondaryAsync(activation, new PrimaryTarget("https://vault-a:8200", "/etc/ca.pem"), none),
+            "Promote" => endpoints.PromoteAsync(token, null, force: true, none),
+            "DisableSecondary" => endpoints.DisableSecondaryAsync(token, none),
+            "UpdatePrimary" => endpoints.UpdatePrimaryAsync(token, activation, PrimaryTarget.FromToken, none),
+            "ClearPrimary" => endpoints.UpdatePrimaryAsync(token, null, PrimaryTarget.FromToken, none),
+            "ReadProgress" => endpoints.ReadOperationTokenProgressAsync(none),
+            "StartOperationToken" => endpoints.StartOperationTokenAsync(null, null, none),
+            "StartWithPgp" => endpoints.StartOperationTokenAsync("bWVoIHB1YmxpYw==", null, none),
+            "CancelOperationToken" => endpoints.CancelOperationTokenAsync(none),
+            "SubmitKeyShare" => endpoints.SubmitKeyShareAsync(SecretText.Protect("aa11"), "n-1", none),
+            "DeleteOperationToken" => endpoints.DeleteOperationTokenAsync(token, none),
+            "Health" => endpoints.ReadHealthAsync(none),
+            "Policy" => endpoints.WritePolicyAsync("dr-secondary-promotion", "path x {}", none),
+            "TokenRole" => endpoints.WriteTokenRoleAsync("failover-handler", new TokenRoleSettings(["dr-secondary-promotion"], true, false, "batch"), none),
+            "BatchToken" => endpoints.CreateBatchTokenAsync("failover-handler", new VaultDuration(TimeSpan.FromHours(8)), none),
+            "ReadSecret" => endpoints.ReadSecretAsync("app/db", none),
+            "WriteSecret" => endpoints.WriteSecretAsync("app/db", new Dictionary<string, string> { ["password"] = "p1" }, none),
+            "UpdatePrimaryAddresses" => endpoints.UpdatePrimaryAddressesAsync(token, ["10.0.0.2:8201", "https://vault-a:8201"], none),
+            "ReadReplicationStatus" => endpoints.ReadReplicationStatusAsync(none),
+            "Reindex" => endpoints.ReindexAsync(new ReindexOptions(), none),
+            "ReindexWithEveryOption" => endpoints.ReindexAsync(new ReindexOptions(Diff: true, Force: true, SkipFlush: true), none),
+            "ReindexDrSecondary" => endpoints.ReindexDrSecondaryAsync(token, new ReindexOptions(Diff: true), none),
+            "MerkleCheck" => endpoints.MerkleCheckAsync(none),
+            "MerkleCheckDrSecondary" => endpoints.MerkleCheckDrSecondaryAsync(token, none),
+            "Recover" => endpoints.RecoverAsync(none),
+            "RecoverDrSecondary" => endpoints.RecoverDrSecondaryAsync(token, none),
+            "RaftConfiguration" => endpoints.ReadRaftConfigurationAsync(none),
+            "RaftConfigurationDrSecondary" => endpoints.ReadRaftConfigurationDrSecondaryAsync(token, none),
+            "RemoveRaftPeer" => endpoints.RemoveRaftPeerAsync("raft2", null, none),
+            "RemoveRaftPeerDrSecondary" => endpoints.RemoveRaftPeerAsync("raft2", token, none),
+            "AutopilotState" => endpoints.ReadAutopilotStateAsync(null, none),
+            "AutopilotStateDrSecondary" => endpoints.ReadAutopilotStateAsync(token, none),
+            "AutopilotConfiguration" => endpoints.ReadAutopilotConfigurationAsync(null, none),
+            "AutopilotConfigurationDrSecondary" => endpoints.ReadAutopilotConfigurationAsync(token, none),
+            "WriteAutopilotConfiguration" => endpoints.WriteAutopilotConfigurationAsync(
+                new AutopilotSettings { CleanupDeadServers = true, LastContactThreshold = new VaultDuration("10s"), MinQuorum = 3 }, null, none),
+            "WriteAutopilotConfigurationDrSecondary" => endpoints.WriteAutopilotConfigurationAsync(
+                new AutopilotSettings
+                {
+                    DeadServerLastContactThreshold = new VaultDuration("24h"), MaxTrailingLogs = 500, ServerStabilizationTime = new VaultDuration("30s"), DisableUpgradeMigration = false,
+                },
+                token,
+                none),
             _ => throw new ArgumentOutOfRangeException(nameof(call), call, "No such endpoint in this test."),
         };
     }

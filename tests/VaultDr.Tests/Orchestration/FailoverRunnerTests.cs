@@ -11,7 +11,8 @@ namespace VaultDr.Tests.Orchestration;
 /// </summary>
 public sealed class FailoverRunnerTests
 {
-    private static readonly FailoverStepKind[] AllSteps = Enum.GetValues<FailoverStepKind>();
+    // Every step of a run without -RemoveDeadPeers, in the order they run.
+    private static readonly FailoverStepKind[] AllSteps = Enum.GetValues<FailoverStepKind>().Where(k => k != FailoverStepKind.RemoveDeadPeers).ToArray();
 
     private readonly SteppingClock _clock = new();
     private readonly WorkflowTestHost _host;
@@ -25,16 +26,23 @@ public sealed class FailoverRunnerTests
     }
 
     [Fact]
-    public async Task Planned_RunsEveryStepInVaultsOrder_AndSendsEachChangeOnce()
+    public async Task Planned_RunsEveryStepInOrder_AndSendsEachChangeOnce()
     {
         var outcome = await Run(Plan());
 
         var report = outcome.Report;
         Assert.Null(outcome.Failure);
         Assert.True(report.Succeeded);
+        Assert.Equal(
+            [
+                FailoverStepKind.Preflight, FailoverStepKind.TokenOnSecondary, FailoverStepKind.CheckRaftPeers, FailoverStepKind.Demote, FailoverStepKind.Promote,
+                FailoverStepKind.Verify, FailoverStepKind.CheckOldPrimary, FailoverStepKind.ReattachToken, FailoverStepKind.ReattachActivation,
+                FailoverStepKind.ReattachUpdate, FailoverStepKind.ReattachWait, FailoverStepKind.DeleteTokens,
+            ],
+            report.Steps.Select(s => s.Kind));
         Assert.Equal(AllSteps, report.Steps.Select(s => s.Kind));
         Assert.All(report.Steps, s => Assert.Equal(FailoverStepStatus.Succeeded, s.Status));
-        Assert.Equal(Enumerable.Range(1, 11), report.Steps.Select(s => s.Number));
+        Assert.Equal(Enumerable.Range(1, 12), report.Steps.Select(s => s.Number));
         Assert.Equal(
             ["Demote", "StartOperationToken", "SubmitKeyShare", "SubmitKeyShare", "SubmitKeyShare", "UpdatePrimary", "DeleteOperationToken"],
             _a.Changes);
@@ -46,14 +54,28 @@ public sealed class FailoverRunnerTests
     }
 
     [Fact]
+    public async Task Planned_HasTheTokenAndChecksThePeersBeforeTheDemote_AndPromotesRightAfterIt()
+    {
+        await Run(Plan());
+
+        var journal = _a.Journal;
+        var demote = journal.IndexOf("a:Demote");
+        Assert.True(journal.LastIndexOf("b:SubmitKeyShare") < demote);
+        Assert.True(journal.IndexOf("b:ReadRaftConfigurationDrSecondary") < demote);
+        Assert.True(journal.IndexOf("b:ReadAutopilotState") < demote);
+        // Nothing but the promote between the demote and the promote: the outage is one call long.
+        Assert.Equal("b:Promote force=False", journal[demote + 1]);
+    }
+
+    [Fact]
     public async Task Planned_AsksBeforeEachChange_OnTheClusterThatChanges()
     {
         await Run(Plan());
 
         Assert.Equal(
             [
-                ("a (https://a.test:8200)", "Demote the DR primary to a secondary (planned failover)"),
                 ("b (https://b.test:8200)", "Generate a DR operation token from 3 key share(s)"),
+                ("a (https://a.test:8200)", "Demote the DR primary to a secondary (planned failover)"),
                 ("b (https://b.test:8200)", "Promote to DR primary"),
                 ("a (https://a.test:8200)", "Generate a DR operation token from 3 key share(s)"),
                 ("b (https://b.test:8200)", "Create DR secondary activation token 'a-1' for a (https://a.test:8200)"),
@@ -92,9 +114,9 @@ public sealed class FailoverRunnerTests
     {
         await Run(Plan());
 
-        Assert.Equal(22, _host.Sections.Count);
-        Assert.Equal("Failover step 4: Promote the secondary", _host.Sections[6]);
-        Assert.Null(_host.Sections[7]);
+        Assert.Equal(24, _host.Sections.Count);
+        Assert.Equal("Failover step 5: Promote the secondary", _host.Sections[8]);
+        Assert.Null(_host.Sections[9]);
         var bar = _host.Progress.Where(p => p.Id == 3).ToList();
         Assert.Equal("DR failover a -> b", bar[0].Activity);
         Assert.True(bar[^1].Completed);
@@ -148,16 +170,18 @@ public sealed class FailoverRunnerTests
         var outcome = await Run(Plan());
 
         Assert.Equal(FailoverStepStatus.Declined, outcome.Report.Steps[^1].Status);
-        Assert.Equal("4. Promote the secondary [Declined]", outcome.Report.FailedStep);
+        Assert.Equal("5. Promote the secondary [Declined]", outcome.Report.FailedStep);
         Assert.Equal("Read Get-VaultDrStatus -Connection on both clusters before doing anything else.", outcome.Report.NextSafeCommand);
         Assert.Equal("VaultDrFailoverStepFailed", outcome.Failure?.ErrorId);
         Assert.DoesNotContain(_b.Changes, c => c.StartsWith("Promote", StringComparison.Ordinal));
+        // The token made for the promote that did not happen is not left behind: nobody holds it, and it never expires.
+        Assert.Equal("DeleteOperationToken", _b.Changes[^1]);
     }
 
     public static TheoryData<string, string, string, string> StepFailures => new()
     {
-        { "a", "Demote", "Demote", "Nothing was promoted. Check Get-VaultDrStatus -Connection <a>" },
-        { "b", "StartOperationToken", "TokenOnSecondary", "No cluster is primary now (a is demoted). Promote b: $op = <key shares> | New-VaultDrOperationToken -Connection <b> -Force" },
+        { "b", "StartOperationToken", "TokenOnSecondary", "Nothing was demoted or promoted: a is still the primary. No DR operation token could be had on b" },
+        { "a", "Demote", "Demote", "Nothing was promoted. Check Get-VaultDrStatus -Connection <a>: if it is still a primary, clients can keep using it; if it was demoted, promote b: $op = <key shares> | New-VaultDrOperationToken -Connection <b> -Force" },
         { "b", "Promote", "Promote", "No cluster is primary now (a is demoted). Promote b:" },
         { "a", "StartOperationToken", "ReattachToken", "b is the primary. Re-attach a when it is reachable: $op = <key shares>" },
         { "b", "CreateSecondaryToken", "ReattachActivation", "New-VaultDrSecondaryToken -Connection <b> -Id a-1 | Update-VaultDrPrimary -Connection <a>" },
@@ -345,7 +369,7 @@ public sealed class FailoverRunnerTests
 
         Assert.True(report.Succeeded);
         Assert.DoesNotContain(_a.Calls.Concat(_b.Calls), c => c.Contains("OperationToken", StringComparison.Ordinal) || c.StartsWith("SubmitKeyShare", StringComparison.Ordinal));
-        Assert.Equal("using the given DR operation token", report.Steps[2].Detail);
+        Assert.Equal("using the given DR operation token", report.Steps[1].Detail);
         Assert.Equal("none generated (a batch token ends with its TTL)", report.Steps[^1].Detail);
         Assert.Equal(
             ["Demote the DR primary to a secondary (planned failover)", "Promote to DR primary", "Create DR secondary activation token 'a-1' for a (https://a.test:8200)", "Point this DR secondary at the new primary (data is kept)"],

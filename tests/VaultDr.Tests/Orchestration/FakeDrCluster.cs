@@ -14,7 +14,7 @@ internal sealed class FakeDrCluster : IDrEndpoints
     internal const int Threshold = 3;
     internal const string OperationTokenText = "hvs.FakeDrOperationToken0001"; // 28 characters, as the OTP
 
-    private static readonly string[] Reads = ["ReadStatus", "ReadOperationTokenProgress", "ReadHealth", "ReadSecret"];
+    private static readonly string[] Reads = ["ReadStatus", "ReadOperationTokenProgress", "ReadHealth", "ReadSecret", "ReadRaftConfiguration", "ReadAutopilotState"];
 
     private readonly SteppingClock _clock;
     private readonly Dictionary<string, Queue<VaultDrException>> _failures = new(StringComparer.Ordinal);
@@ -24,11 +24,22 @@ internal sealed class FakeDrCluster : IDrEndpoints
     private string? _otp;
     private int _progress;
 
-    private FakeDrCluster(string name, SteppingClock clock)
+    private FakeDrCluster(string name, SteppingClock clock, List<string> journal)
     {
         _clock = clock;
+        Journal = journal;
         Connection = ConnectionFactory.Create(new ConnectionRequest { Name = name, Address = $"https://{name}.test:8200" }, _ => null, null);
+        RaftPeers = [.. Enumerable.Range(1, 3).Select(i => new RaftPeer { Cluster = name, NodeId = $"{name}-{i}", Address = $"{name}-{i}.test:8201", Leader = i == 1, Voter = true, ProtocolVersion = 3 })];
     }
+
+    /// <summary>Every call of every cluster of a pair, in order, as "cluster:call".</summary>
+    internal List<string> Journal { get; }
+
+    /// <summary>The cluster's Raft servers: three voters, the first the leader, unless a test says otherwise.</summary>
+    internal List<RaftPeer> RaftPeers { get; set; }
+
+    /// <summary>The servers autopilot reports as failed (node_status "failed", not healthy).</summary>
+    internal HashSet<string> DeadServers { get; } = new(StringComparer.Ordinal);
 
     public VaultDrConnection Connection { get; }
 
@@ -65,8 +76,9 @@ internal sealed class FakeDrCluster : IDrEndpoints
     /// <summary>A DR primary and its secondary "b", caught up.</summary>
     internal static (FakeDrCluster Primary, FakeDrCluster Secondary) Pair(SteppingClock clock)
     {
-        var a = new FakeDrCluster("a", clock) { Mode = DrMode.primary };
-        var b = new FakeDrCluster("b", clock) { Mode = DrMode.secondary, ClusterId = a.ClusterId };
+        var journal = new List<string>();
+        var a = new FakeDrCluster("a", clock, journal) { Mode = DrMode.primary };
+        var b = new FakeDrCluster("b", clock, journal) { Mode = DrMode.secondary, ClusterId = a.ClusterId };
         b.Follow(a, "b");
         b.CaughtUpAt = clock.Now;
         return (a, b);
@@ -86,9 +98,19 @@ internal sealed class FakeDrCluster : IDrEndpoints
     internal static VaultApiException VaultError(int status, string path, string text) =>
         VaultErrorMapping.FromStatus(status, $$"""{"errors":["{{text}}"]}""", "POST", path, []);
 
+    /// <summary>Statuses to answer, in order, before the fake's own (null: the read fails as a refused connection).</summary>
+    internal Queue<DrStatus?> ScriptedStatuses { get; } = new();
+
     public Task<DrStatus> ReadStatusAsync(CancellationToken cancellationToken)
     {
         Enter("ReadStatus");
+        if (ScriptedStatuses.TryDequeue(out var scripted))
+        {
+            return scripted is null
+                ? Task.FromException<DrStatus>(new VaultConnectionException("VaultDrConnectionRefused", "ReadStatus: refused.", requestMayHaveBeenProcessed: false))
+                : Task.FromResult(scripted);
+        }
+
         var primary = Mode == DrMode.primary;
         var following = Following;
         return Task.FromResult(new DrStatus
@@ -200,6 +222,75 @@ internal sealed class FakeDrCluster : IDrEndpoints
         _validOperationTokens.Remove(SecretText.Reveal(drOperationToken));
     });
 
+    public Task<RaftPeer[]> ReadRaftConfigurationDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken)
+    {
+        Enter("ReadRaftConfigurationDrSecondary");
+        RequireOperationToken(drOperationToken, "sys/storage/raft/configuration");
+        RequireMode(DrMode.secondary, "sys/storage/raft/configuration", "not a DR secondary");
+        return Task.FromResult(RaftPeers.ToArray());
+    }
+
+    public Task<AutopilotState> ReadAutopilotStateAsync(SecureString? drOperationToken, CancellationToken cancellationToken)
+    {
+        Enter("ReadAutopilotState");
+        RequireOperationToken(drOperationToken!, "sys/storage/raft/autopilot/state");
+        var servers = RaftPeers.Select(peer => new AutopilotServer
+        {
+            Id = peer.NodeId,
+            Name = peer.NodeId,
+            Address = peer.Address,
+            Healthy = !DeadServers.Contains(peer.NodeId),
+            NodeStatus = DeadServers.Contains(peer.NodeId) ? "failed" : "alive",
+            NodeType = peer.Voter ? "voter" : "non-voter",
+            Status = peer.Leader ? "leader" : peer.Voter ? "voter" : "non-voter",
+            LastContact = TimeSpan.Zero,
+        }).ToArray();
+        var voters = servers.Where(s => s.NodeType == "voter").ToArray();
+        return Task.FromResult(new AutopilotState
+        {
+            Address = Connection.Address,
+            Healthy = DeadServers.Count == 0,
+            Leader = RaftPeers.FirstOrDefault(p => p.Leader)?.NodeId,
+            Voters = voters.Select(v => v.Id).ToArray(),
+            FailureTolerance = Math.Max(0, (voters.Count(v => v.Healthy == true) - 1) / 2),
+            Servers = servers,
+        });
+    }
+
+    public Task RemoveRaftPeerAsync(string serverId, SecureString? drOperationToken, CancellationToken cancellationToken) => Change($"RemoveRaftPeer {serverId}", () =>
+    {
+        RequireOperationToken(drOperationToken!, "sys/storage/raft/remove-peer");
+        RaftPeers.RemoveAll(p => p.NodeId == serverId);
+    });
+
+    public Task UpdatePrimaryAddressesAsync(SecureString drOperationToken, IReadOnlyList<string> primaryClusterAddresses, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The failover re-attaches with an activation token, never with cluster addresses.");
+
+    public Task<ReplicationStatus> ReadReplicationStatusAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
+
+    public Task ReindexAsync(ReindexOptions options, CancellationToken cancellationToken) => throw new InvalidOperationException("The failover never reindexes.");
+
+    public Task ReindexDrSecondaryAsync(SecureString drOperationToken, ReindexOptions options, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The failover never reindexes.");
+
+    public Task<MerkleCorruptionReport> MerkleCheckAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
+
+    public Task<MerkleCorruptionReport> MerkleCheckDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Not part of this fake.");
+
+    public Task RecoverAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
+
+    public Task RecoverDrSecondaryAsync(SecureString drOperationToken, CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
+
+    public Task<RaftPeer[]> ReadRaftConfigurationAsync(CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The failover reads the secondary's peers with the DR operation token only.");
+
+    public Task<AutopilotConfiguration> ReadAutopilotConfigurationAsync(SecureString? drOperationToken, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Not part of this fake.");
+
+    public Task WriteAutopilotConfigurationAsync(AutopilotSettings settings, SecureString? drOperationToken, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Not part of this fake.");
+
     public Task<VaultHealth> ReadHealthAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
 
     public Task WritePolicyAsync(string name, string policy, CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
@@ -272,6 +363,7 @@ internal sealed class FakeDrCluster : IDrEndpoints
     private void Enter(string call)
     {
         _calls.Add(call);
+        Journal.Add($"{Connection.Name}:{call}");
         if (!Reachable)
         {
             throw new VaultConnectionException("VaultDrConnectionRefused", $"{call} {Connection}: the connection was refused.", requestMayHaveBeenProcessed: false);

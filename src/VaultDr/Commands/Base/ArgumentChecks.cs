@@ -1,11 +1,13 @@
+using System.Globalization;
 using System.Security;
+using System.Text.RegularExpressions;
 using VaultDr.Client;
 using VaultDr.Tokens;
 
 namespace VaultDr.Commands;
 
 /// <summary>Input checks that can be made before any request is sent.</summary>
-internal static class ArgumentChecks
+internal static partial class ArgumentChecks
 {
     private const int MaxTextLength = 4096;
 
@@ -48,6 +50,27 @@ internal static class ArgumentChecks
             throw new VaultDrArgumentException(
                 $"VaultDrInvalid{parameter}",
                 $"-{parameter} must be an absolute https:// (or http://) URL such as https://vault-a.example.com:8201.");
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A primary cluster address as Vault's update_primary_addrs takes it: host:port (10.0.0.2:8201) or an https:// URL
+    /// (https://vault-a.example.com:8201), returned as written (trimmed).
+    /// </summary>
+    internal static string ClusterAddress(string? value, string parameter)
+    {
+        var text = Text(value, parameter);
+        var valid = text.Contains("://", StringComparison.Ordinal)
+            ? Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) &&
+              !string.IsNullOrEmpty(uri.Host) && uri.AbsolutePath == "/" && uri.Query.Length == 0 && !text.Any(char.IsWhiteSpace)
+            : HostAndPort().Match(text) is { Success: true } match && int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;
+        if (!valid)
+        {
+            throw new VaultDrArgumentException(
+                $"VaultDrInvalid{parameter}",
+                $"-{parameter} '{text}' is not a cluster address: give host:port (such as 10.0.0.2:8201) or a URL such as https://vault-a.example.com:8201.");
         }
 
         return text;
@@ -112,4 +135,7 @@ internal static class ArgumentChecks
             throw new VaultDrArgumentException("VaultDrInvalidKeyShare", "A key share is not valid hex or base64. Check that it was copied whole.");
         }
     }
+
+    [GeneratedRegex(@"^(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]@]+):(?<port>\d{1,5})$")]
+    private static partial Regex HostAndPort();
 }

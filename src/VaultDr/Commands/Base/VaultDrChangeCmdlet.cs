@@ -5,7 +5,7 @@ namespace VaultDr.Commands;
 
 /// <summary>
 /// A cmdlet that changes a cluster's replication state and returns nothing unless -PassThru, when it
-/// returns the cluster's DR status after the change.
+/// returns the cluster's DR status after the change (or what else it changed, see <see cref="WritePassThru"/>).
 /// </summary>
 public abstract class VaultDrChangeCmdlet : VaultDrConnectedCmdlet
 {
@@ -29,11 +29,14 @@ public abstract class VaultDrChangeCmdlet : VaultDrConnectedCmdlet
         AfterChange(connection);
         if (PassThru)
         {
-            WriteObject(ReadStatus(connection));
+            WritePassThru(connection);
         }
 
         return true;
     }
+
+    /// <summary>What -PassThru writes after the change: the cluster's DR status, unless the cmdlet changes something else.</summary>
+    internal virtual void WritePassThru(VaultDrConnection connection) => WriteObject(ReadStatus(connection));
 
     /// <summary>What a cmdlet does right after its change succeeded (before -PassThru reads the status).</summary>
     internal virtual void AfterChange(VaultDrConnection connection)

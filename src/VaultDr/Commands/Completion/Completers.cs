@@ -1,8 +1,10 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Security;
 using VaultDr.Client;
 using VaultDr.LabControl;
+using VaultDr.Orchestration;
 
 namespace VaultDr.Commands;
 
@@ -31,6 +33,51 @@ public sealed class SecondaryIdCompleter : IArgumentCompleter
             return [];
         }
     }
+}
+
+/// <summary>
+/// -ServerId of Remove-VaultDrRaftPeer: the servers of the cluster's Raft configuration, but the leader (which is never
+/// removed). Read when Tab is pressed (2 s at most, no retries), with -DrOperationToken when it is already given.
+/// </summary>
+public sealed class RaftServerIdCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var connection = Completions.ConnectionFrom(fakeBoundParameters, "Connection", "Address");
+        if (connection is null)
+        {
+            return [];
+        }
+
+        var token = fakeBoundParameters.Contains("DrOperationToken") && fakeBoundParameters["DrOperationToken"] is var value
+            ? (value is PSObject wrapped ? wrapped.BaseObject : value) as SecureString
+            : null;
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            var peers = new DrEndpoints(connection, NullCallLog.Instance).ReadRaftPeersAsync(token, limit.Token).GetAwaiter().GetResult();
+            return Completions.Matching(
+                wordToComplete,
+                peers.Where(peer => !peer.Leader).Select(peer => (peer.NodeId, $"{peer.NodeId}: {peer.Address}, {(peer.Voter ? "voter" : "non-voter")} of {connection.Name}")));
+        }
+        catch (Exception e) when (e is VaultDrException or OperationCanceledException)
+        {
+            return [];
+        }
+    }
+}
+
+/// <summary>The autopilot thresholds of Set-VaultDrAutopilotConfiguration: Vault's defaults and common values.</summary>
+public sealed class AutopilotDurationCompleter : IArgumentCompleter
+{
+    private static readonly (string, string)[] Durations =
+    [
+        ("10s", "10 seconds (Vault's default last_contact_threshold and server_stabilization_time)"), ("30s", "30 seconds"), ("1m", "1 minute"),
+        ("5m", "5 minutes"), ("1h", "1 hour"), ("24h", "1 day (Vault's default dead_server_last_contact_threshold)"), ("72h", "3 days"),
+    ];
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completions.Matching(wordToComplete, Durations);
 }
 
 /// <summary>-Ttl: durations people use for activation and batch tokens.</summary>
