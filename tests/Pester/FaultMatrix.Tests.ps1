@@ -48,6 +48,23 @@ BeforeDiscovery {
             Invoke = { param($c, $x) Revoke-VaultDrOperationToken -Connection $c -DrOperationToken $x.OpToken -Confirm:$false } }
         @{ Name = 'New-VaultDrSecondaryPublicKey'; Method = 'POST'; Path = "$sec/generate-public-key"; Mode = 'secondary'; WrongMode = 'primary'; Vault400 = $notSecondary; Needs = @()
             Invoke = { param($c, $x) New-VaultDrSecondaryPublicKey -Connection $c } }
+        # The maintenance cmdlets, on a primary with its Vault token (their DR-secondary forms: MaintenanceLab.Tests.ps1).
+        @{ Name = 'Get-VaultDrReplicationStatus'; Method = 'GET'; Path = '/v1/sys/replication/status'; Mode = 'primary'; WrongMode = $null; Needs = @()
+            Invoke = { param($c, $x) Get-VaultDrReplicationStatus -Connection $c } }
+        @{ Name = 'Invoke-VaultDrMerkleCheck'; Method = 'POST'; Path = '/v1/sys/replication/merkle-check'; Mode = 'primary'; WrongMode = $null; Needs = @()
+            Invoke = { param($c, $x) Invoke-VaultDrMerkleCheck -Connection $c -Confirm:$false } }
+        @{ Name = 'Start-VaultDrReindex'; Method = 'POST'; Path = '/v1/sys/replication/reindex'; Mode = 'primary'; WrongMode = $null; Needs = @()
+            Invoke = { param($c, $x) Start-VaultDrReindex -Connection $c -Confirm:$false } }
+        @{ Name = 'Repair-VaultDrReplication'; Method = 'POST'; Path = '/v1/sys/replication/recover'; Mode = 'primary'; WrongMode = $null; Needs = @()
+            Invoke = { param($c, $x) Repair-VaultDrReplication -Connection $c -Confirm:$false } }
+        @{ Name = 'Get-VaultDrRaftPeer'; Method = 'GET'; Path = '/v1/sys/storage/raft/configuration'; Mode = 'primary'; WrongMode = $null; Needs = @()
+            Invoke = { param($c, $x) Get-VaultDrRaftPeer -Connection $c } }
+        @{ Name = 'Get-VaultDrAutopilotState'; Method = 'GET'; Path = '/v1/sys/storage/raft/autopilot/state'; Mode = 'primary'; WrongMode = $null; Needs = @()
+            Invoke = { param($c, $x) Get-VaultDrAutopilotState -Connection $c } }
+        @{ Name = 'Get-VaultDrAutopilotConfiguration'; Method = 'GET'; Path = '/v1/sys/storage/raft/autopilot/configuration'; Mode = 'primary'; WrongMode = $null; Needs = @()
+            Invoke = { param($c, $x) Get-VaultDrAutopilotConfiguration -Connection $c } }
+        @{ Name = 'Set-VaultDrAutopilotConfiguration'; Method = 'PUT'; Path = '/v1/sys/storage/raft/autopilot/configuration'; Mode = 'primary'; WrongMode = $null; Needs = @()
+            Invoke = { param($c, $x) Set-VaultDrAutopilotConfiguration -Connection $c -MaxTrailingLogs 1000 -Confirm:$false } }
         @{ Name = 'Set-VaultDrLabSecret'; Method = 'PUT'; Path = '/v1/secret/fault/matrix'; Mode = 'primary'; WrongMode = 'secondary'; Vault400 = $pathDisabled; Needs = @()
             Invoke = { param($c, $x) Set-VaultDrLabSecret -Connection $c -Path fault/matrix -Data @{ k = 'v' } } }
         @{ Name = 'Get-VaultDrLabSecret'; Method = 'GET'; Path = '/v1/secret/fault/matrix'; Mode = 'primary'; WrongMode = 'secondary'; Vault400 = $pathDisabled; Needs = @('Secret')
@@ -216,7 +233,8 @@ Describe 'Fault matrix against the lab' {
         if ($recovers) {
             $result.Errors | Should -BeNullOrEmpty -Because "$Name recovers from $Fault"
             if ($Name -notin 'Stop-VaultDrOperationToken', 'Enable-VaultDrPrimary', 'Disable-VaultDrPrimary', 'Invoke-VaultDrDemote', 'Revoke-VaultDrSecondary',
-                'Enable-VaultDrSecondary', 'Disable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Update-VaultDrPrimary', 'Revoke-VaultDrOperationToken', 'Set-VaultDrLabSecret') {
+                'Enable-VaultDrSecondary', 'Disable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Update-VaultDrPrimary', 'Revoke-VaultDrOperationToken', 'Set-VaultDrLabSecret',
+                'Start-VaultDrReindex', 'Repair-VaultDrReplication', 'Set-VaultDrAutopilotConfiguration') {
                 $result.Output | Should -Not -BeNullOrEmpty -Because "$Name returns its result"
             }
             if ($Fault -eq 'Timeout') {

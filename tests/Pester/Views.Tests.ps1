@@ -148,6 +148,16 @@ Describe 'Default views at 80 columns, with a lab' {
             $text | Should -Match "(?m)^ *$($p.Lab.ProcessId) +$([regex]::Escape($p.Lab.ControlAddress.GetLeftPart('Authority'))) +3 +True +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +False *$"
         }
 
+        It 'VaultDr.LabLogRecord: time, cluster, level, and the message wrapped whole' {
+            $records = @(Get-VaultDrLabLog -Cluster $p | Select-Object -Last 2) + [VaultDr.LabLogRecord]@{
+                Time = $now; Cluster = 'vault-10'; Level = 'ERROR'; Message = 'replication: state is still irreconcilable after reindex, try reindexing primary cluster'
+            }
+            $text = Show-View $records
+
+            Assert-View $text -Header Time, Cluster, Level, Message
+            ($text -replace '\s+', ' ') | Should -Match 'vault-10 ERROR replication: state is still irreconcilable after reindex, try reindexing primary cluster'
+        }
+
         It 'VaultDr.LabRequestRecord: a long path wraps before its slashes' {
             $records = @(Get-VaultDrLabRequest -Lab $p.Lab | Select-Object -Last 3) + [VaultDr.LabRequestRecord]@{
                 Time = $now; Cluster = 'vault-10'; Method = 'DELETE'; Path = '/v1/sys/replication/dr/secondary/generate-operation-token/attempt'; Status = 204
@@ -249,15 +259,15 @@ Describe 'Default views at 80 columns, with a lab' {
             $text | Should -Match '(?m)^lab-plain +http://127\.0\.0\.1:8200 +(True|False) +none *$'
         }
 
-        It 'VaultDr.VaultHealth: the role from the status code, the DR mode and the version' {
+        It 'VaultDr.VaultHealth: the role from the status code, healthy, the DR mode and the version' {
             $nodes = @(Get-VaultDrHealth -Connection $s.Connection, $t.Connection) + [VaultDr.VaultHealth]@{
                 Address = 'https://vault-a.example.com:8201'; StatusCode = 473; Role = 'performance-standby'; ReplicationDrMode = 'bootstrapping'; Version = '1.17.3+ent.hsm.fips1402'
             }
             $text = Show-View $nodes
 
-            Assert-View $text -Header Address, Status, Role, DrMode, Version
-            $text | Should -Match "(?m)^$([regex]::Escape($t.Address.Authority)) +200 +active +disabled +$([regex]::Escape($nodes[1].Version)) *$"
-            $text | Should -Match '(?m)^vault-a\.example…:8201 +473 +performance-standby +bootstrapping +1\.17\.3\+ent\.hs… *$'
+            Assert-View $text -Header Address, Role, Healthy, DrMode, Version
+            $text | Should -Match "(?m)^$([regex]::Escape($t.Address.Authority)) +active +True +disabled +$([regex]::Escape($nodes[1].Version)) *$"
+            $text | Should -Match '(?m)^vault-a\.example…:8201 +performance-standby +False +bootstrapping +1\.17\.3\+ent\.hs… *$'
         }
     }
 

@@ -22,16 +22,18 @@ public sealed class WaitVaultDrReplicationCommand : VaultDrReplicationCmdlet
     {
         var timeout = TimeSpan.FromSeconds(TimeoutSec);
         var activity = $"Waiting for DR replication to {string.Join(", ", Secondaries.Select(s => s.Name))}";
-        var outcome = RunWorkflow((host, cancellationToken) => Probe(host.Log, host.Time).WaitHealthyAsync(
-            timeout,
-            (results, elapsed) =>
-            {
-                WarnAboutTwoPrimaries(results, host.Log);
-                var status = string.Join("; ", results.Where(r => !r.Healthy).Select(r =>
-                    $"{r.Secondary.Authority}: {r.SecondaryState ?? "unreachable"}, {(r.WalLag is { } lag ? $"{lag} WAL(s) behind" : "lag unknown")}"));
-                host.Progress(new WorkflowProgress(ProgressId, activity, status, (int)Math.Min(99, 100 * elapsed.TotalSeconds / timeout.TotalSeconds)));
-            },
-            cancellationToken));
+        PollOutcome<ReplicationHealth[]> outcome;
+        try
+        {
+            outcome = Wait(timeout, activity);
+        }
+        catch (VaultDrException e)
+        {
+            // A listener that serves no replication status never will (disable_replication_status_endpoints): the
+            // wait ends at once with that reason instead of running into its timeout.
+            ThrowFailure(e, Primary.Address);
+            throw; // not reached: ThrowFailure always throws
+        }
 
         if (!outcome.Done)
         {
@@ -46,4 +48,16 @@ public sealed class WaitVaultDrReplicationCommand : VaultDrReplicationCmdlet
         Streams.Verbose($"DR replication healthy after {outcome.Elapsed.TotalMilliseconds:0} ms.");
         WriteObject(outcome.State, enumerateCollection: true);
     }
+
+    private PollOutcome<ReplicationHealth[]> Wait(TimeSpan timeout, string activity) =>
+        RunWorkflow((host, cancellationToken) => Probe(host.Log, host.Time).WaitHealthyAsync(
+            timeout,
+            (results, elapsed) =>
+            {
+                WarnAboutTwoPrimaries(results, host.Log);
+                var status = string.Join("; ", results.Where(r => !r.Healthy).Select(r =>
+                    $"{r.Secondary.Authority}: {r.SecondaryState ?? "unreachable"}, {(r.WalLag is { } lag ? $"{lag} WAL(s) behind" : "lag unknown")}"));
+                host.Progress(new WorkflowProgress(ProgressId, activity, status, (int)Math.Min(99, 100 * elapsed.TotalSeconds / timeout.TotalSeconds)));
+            },
+            cancellationToken));
 }

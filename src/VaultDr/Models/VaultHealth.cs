@@ -31,5 +31,20 @@ public sealed class VaultHealth
 
     public DateTimeOffset? ServerTime { get; init; }
 
+    /// <summary>
+    /// False when the node cannot serve (sealed, not initialised, unhealthy standby, removed, unknown answer) or its
+    /// replication status says corrupted_merkle_tree: true. <see cref="Problems"/> says why and what to do.
+    /// </summary>
+    public bool Healthy { get; init; }
+
+    /// <summary>One sentence per problem found, each with the next step; empty when Healthy.</summary>
+    public string[] Problems { get; init; } = [];
+
+    /// <summary>corrupted_merkle_tree from the node's DR status; null when that status was not read or not readable.</summary>
+    public bool? CorruptedMerkleTree { get; init; }
+
+    /// <summary>When Vault last checked the Merkle tree for corruption; null for never (Go's zero time) or unknown.</summary>
+    public DateTimeOffset? LastCorruptionCheck { get; init; }
+
     public IReadOnlyDictionary<string, object?> Raw { get; init; } = new Dictionary<string, object?>();
 }

@@ -73,10 +73,19 @@ internal static class ReplicationHealthRules
         }
 
         var merkleMatch = primary.MerkleRoot is { Length: > 0 } && primary.MerkleRoot == secondary.MerkleRoot;
-        if (!merkleMatch)
+        var reindexing = ReindexSentence(primary, primaryName) ?? ReindexSentence(secondary, secondaryName);
+        if (reindexing is not null)
+        {
+            failed.Add(reindexing);
+        }
+        else if (!merkleMatch)
         {
             failed.Add($"Merkle roots differ: {Short(primary.MerkleRoot)} on {primaryName}, {Short(secondary.MerkleRoot)} on {secondaryName}.");
         }
+
+        failed.AddRange(new[] { (primary, primaryName), (secondary, secondaryName) }
+            .Where(c => c.Item1.CorruptedMerkleTree == true)
+            .Select(c => CorruptionSentence(c.Item1, c.Item2)));
 
         return new ReplicationHealth
         {
@@ -119,6 +128,29 @@ internal static class ReplicationHealthRules
             Uri.TryCreate(p.ApiAddress, UriKind.Absolute, out var api) &&
             string.Equals(api.Authority, secondary.Address.Authority, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>
+    /// A cluster whose status says corrupted_merkle_tree: true cannot be trusted to replicate. HashiCorp's order:
+    /// check which tree is corrupt first, then reindex that cluster.
+    /// </summary>
+    internal static string CorruptionSentence(DrStatus status, string name) =>
+        $"{name} reports a corrupted Merkle tree (corrupted_merkle_tree: true; last checked {Checked(status.LastCorruptionCheck)}). " +
+        $"Run Invoke-VaultDrMerkleCheck against {name} to see which tree is corrupt, then Start-VaultDrReindex on the cluster whose tree is corrupt.";
+
+    /// <summary>A reindex in progress is syncing, not a failure: the sentence says where it stands.</summary>
+    internal static string? ReindexSentence(DrStatus status, string name)
+    {
+        if (status.ReindexInProgress != true)
+        {
+            return null;
+        }
+
+        var progress = status.ReindexProgress is { Total: > 0 } p ? $", {p.Building} of {p.Total} keys ({p.PercentComplete}%)" : string.Empty;
+        return $"{name} is reindexing (stage {status.ReindexStage ?? "unknown"}{progress}): still syncing, not failed. " +
+            "Wait for it with Wait-VaultDrReplication, or follow it with Get-VaultDrStatus.";
+    }
+
+    private static string Checked(DateTimeOffset? lastCheck) => lastCheck is { } at ? at.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "never";
 
     private static string StateHint(string? state) => state switch
     {

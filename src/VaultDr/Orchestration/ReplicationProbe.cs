@@ -21,9 +21,29 @@ internal sealed class ReplicationProbe
     }
 
     /// <summary>One health result per secondary, in the order given.</summary>
-    internal async Task<ReplicationHealth[]> CheckAsync(CancellationToken cancellationToken)
+    internal async Task<ReplicationHealth[]> CheckAsync(CancellationToken cancellationToken) =>
+        Judge(await StatusReads.ReadAllAsync(new[] { _primary }.Concat(_secondaries), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Polls until every secondary is healthy and caught up, or the timeout has passed. A listener that does not serve
+    /// replication status (disable_replication_status_endpoints) never will: that error ends the wait at once.
+    /// </summary>
+    internal Task<PollOutcome<ReplicationHealth[]>> WaitHealthyAsync(TimeSpan timeout, Action<ReplicationHealth[], TimeSpan>? onEach, CancellationToken cancellationToken) =>
+        new Poller(_time).UntilAsync(CheckOrStopAsync, results => results.All(r => r.Healthy), Fingerprint, timeout, onEach, cancellationToken);
+
+    private async Task<ReplicationHealth[]> CheckOrStopAsync(CancellationToken cancellationToken)
     {
         var reads = await StatusReads.ReadAllAsync(new[] { _primary }.Concat(_secondaries), cancellationToken).ConfigureAwait(false);
+        if (reads.FirstOrDefault(r => r.Error?.ErrorId == "VaultDrStatusEndpointsDisabled")?.Error is { } disabled)
+        {
+            throw disabled;
+        }
+
+        return Judge(reads);
+    }
+
+    private ReplicationHealth[] Judge(StatusRead[] reads)
+    {
         var now = _time.GetUtcNow();
         var primary = reads[0];
         return _secondaries.Select((cluster, i) =>
@@ -39,10 +59,6 @@ internal sealed class ReplicationProbe
                 : ReplicationHealthRules.Evaluate(primary.Status, secondary.Status, now);
         }).ToArray();
     }
-
-    /// <summary>Polls until every secondary is healthy and caught up, or the timeout has passed.</summary>
-    internal Task<PollOutcome<ReplicationHealth[]>> WaitHealthyAsync(TimeSpan timeout, Action<ReplicationHealth[], TimeSpan>? onEach, CancellationToken cancellationToken) =>
-        new Poller(_time).UntilAsync(CheckAsync, results => results.All(r => r.Healthy), Fingerprint, timeout, onEach, cancellationToken);
 
     /// <summary>Everything a secondary's catch-up shows: a change in any of it is progress.</summary>
     internal static string Fingerprint(IEnumerable<ReplicationHealth> results) => string.Join(
