@@ -156,6 +156,34 @@ Describe 'Maintenance cmdlets against a lab DR pair' {
         finally { $b | Set-VaultDrLabCluster -StatusEndpointsDisabled $false }
     }
 
+    It 'Update-VaultDrPrimary -PrimaryClusterAddress: a cleared secondary is refused without -Force, then reconnects by address' {
+        Update-VaultDrPrimary -Connection $connB -DrOperationToken $op.DrOperationToken -ClearPrimary -Confirm:$false
+        Clear-VaultDrLabRequest -Lab $a.Lab
+        $address = $a.ClusterAddress.Authority
+
+        { Update-VaultDrPrimary -Connection $connB -DrOperationToken $op.DrOperationToken -PrimaryClusterAddress $address -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VaultDrActivationTokenRequired,VaultDr.Commands.UpdateVaultDrPrimaryCommand' -ExpectedMessage '*add -Force to send the addresses*'
+        Get-Sent $b | Should -Be 'GET /v1/sys/replication/dr/status'
+
+        Clear-VaultDrLabRequest -Lab $a.Lab
+        Update-VaultDrPrimary -Connection $connB -DrOperationToken $op.DrOperationToken -PrimaryClusterAddress $address -Force -Confirm:$false
+        Get-Sent $b | Should -Be 'POST /v1/sys/replication/dr/secondary/update-primary'
+        (Wait-VaultDrReplication -Primary $a.Connection -Secondary $connB -TimeoutSec 30).Healthy | Should -BeTrue
+        (Get-VaultDrStatus -Connection $connB).KnownPrimaryClusterAddrs | Should -Be "$($a.ClusterAddress.Scheme)://$address"
+    }
+
+    It 'Update-VaultDrPrimary -PrimaryClusterAddress -Force on a demoted primary: Vault''s refusal, as an error that says what to do' {
+        $demoted = Start-VaultDrLab -ClusterCount 1
+        Enable-VaultDrPrimary -Connection $demoted.Connection -WarningAction SilentlyContinue
+        Invoke-VaultDrDemote -Connection $demoted.Connection -Confirm:$false -WarningAction SilentlyContinue
+        $token = $demoted.UnsealKeys | Select-Object -First $demoted.KeyThreshold | New-VaultDrOperationToken -Connection $demoted.Connection -WarningAction SilentlyContinue
+
+        { Update-VaultDrPrimary -Connection $demoted.Connection -DrOperationToken $token.DrOperationToken -PrimaryClusterAddress $a.ClusterAddress.Authority -Force -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*updating with cluster addresses is not allowed on a newly demoted DR secondary after a DR failover*'
+        @(Get-VaultDrLabRequest -Cluster $demoted | Where-Object Path -eq '/v1/sys/replication/dr/secondary/update-primary').Count | Should -Be 1
+        $token | Revoke-VaultDrOperationToken -Connection $demoted.Connection -Confirm:$false
+    }
+
     It 'Invoke-VaultDrFailover -RemoveDeadPeers removes only the dead voter, then promotes; the report lists the peers before and after' {
         $op | Set-VaultDrAutopilotConfiguration -Connection $connB -LastContactThreshold 1s -Confirm:$false
         Stop-VaultDrLabStandby -Cluster $b -NodeId $standbys[0].Name -Confirm:$false

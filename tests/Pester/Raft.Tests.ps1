@@ -216,8 +216,17 @@ Describe 'Update-VaultDrPrimary -PrimaryClusterAddress' {
         Update-VaultDrPrimary -Connection $connection -DrOperationToken $OpToken -PrimaryClusterAddress '10.0.0.2:8201' -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
 
         $failures[0].FullyQualifiedErrorId | Should -Be 'VaultDrActivationTokenRequired,VaultDr.Commands.UpdateVaultDrPrimaryCommand'
-        $failures[0].Exception.Message | Should -BeLike '*knows no primary*Nothing was sent. Point it at the new primary with one: New-VaultDrSecondaryToken*'
+        $failures[0].Exception.Message | Should -BeLike '*knows no primary*Nothing was sent. Point it at the new primary with one: New-VaultDrSecondaryToken*add -Force to send the addresses.'
         ($stub.Requests | ForEach-Object ToString) | Should -Be @("GET $StatusPath")
+    }
+
+    It '-Force sends the addresses without the status read: for a secondary whose primary was cleared' {
+        $null = $stub.Respond('POST', '/v1/sys/replication/dr/secondary/update-primary', 204)
+
+        Update-VaultDrPrimary -Connection $connection -DrOperationToken $OpToken -PrimaryClusterAddress '10.0.0.2:8201' -Force -Confirm:$false
+
+        ($stub.Requests | ForEach-Object ToString) | Should -Be @('POST /v1/sys/replication/dr/secondary/update-primary')
+        $stub.Requests[0].Body | Should -BeExactly ('{"dr_operation_token":"' + $DrOperationTokenText + '","update_primary_addrs":["10.0.0.2:8201"]}')
     }
 
     It 'refuses an address that is neither host:port nor a URL, before any request' {

@@ -80,6 +80,15 @@ public sealed class UpdateVaultDrPrimaryCommand : VaultDrActivationCmdlet
     [ValidateNotNullOrEmpty]
     public string[] PrimaryClusterAddress { get; set; } = [];
 
+    /// <summary>
+    /// Sends the addresses to a secondary that knows no primary. Its status cannot tell a secondary whose primary was
+    /// cleared (-ClearPrimary), which takes addresses, from a primary newly demoted in a failover, which Vault refuses
+    /// them; without -Force VaultDr refuses both.
+    /// </summary>
+    [Parameter(ParameterSetName = AddressesAddressSet)]
+    [Parameter(ParameterSetName = AddressesConnectionSet)]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Sends an empty token: the cluster stays a secondary but forgets its primary.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ClearAddressSet)]
     [Parameter(Mandatory = true, ParameterSetName = ClearConnectionSet)]
@@ -107,7 +116,7 @@ public sealed class UpdateVaultDrPrimaryCommand : VaultDrActivationCmdlet
                 connection,
                 $"Point this DR secondary at the primary cluster address(es) {string.Join(", ", PrimaryClusterAddress)} (data is kept)",
                 (cluster, cancellationToken) => cluster.UpdatePrimaryAddressesAsync(DrOperationToken, PrimaryClusterAddress, cancellationToken),
-                check: () => RefuseNewlyDemoted(connection));
+                check: Force ? null : () => RefuseNewlyDemoted(connection));
             return;
         }
 
@@ -146,7 +155,8 @@ public sealed class UpdateVaultDrPrimaryCommand : VaultDrActivationCmdlet
                 "VaultDrActivationTokenRequired",
                 $"{connection} is a DR secondary that knows no primary, as a primary demoted in a failover is until it is re-attached: Vault does not take " +
                 "cluster addresses there, only an activation token. Nothing was sent. Point it at the new primary with one: New-VaultDrSecondaryToken " +
-                $"-Connection <new primary> -Id <id> | Update-VaultDrPrimary -Connection <{connection.Name}> -DrOperationToken <token> -Confirm:$false.");
+                $"-Connection <new primary> -Id <id> | Update-VaultDrPrimary -Connection <{connection.Name}> -DrOperationToken <token> -Confirm:$false. " +
+                "If it is a secondary whose primary was cleared (-ClearPrimary) rather than a demoted primary, add -Force to send the addresses.");
         }
     }
 }
