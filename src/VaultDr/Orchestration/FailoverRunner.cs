@@ -62,6 +62,10 @@ internal sealed partial class FailoverRunner
             {
                 report.NextSafeCommand = FailoverAdvice.Reattach(_plan, PrimaryName, SecondaryName);
             }
+            else if (!_dryRun && _preflight.ForcedVersionSkew)
+            {
+                report.NextSafeCommand = FailoverAdvice.UpgradeOldPrimary(PrimaryName, _preflight.SecondaryVersion);
+            }
         }
         catch (StepFailedException failed)
         {
@@ -91,6 +95,8 @@ internal sealed partial class FailoverRunner
         report.WhatIf = _dryRun;
         report.OldPrimaryStatusBefore = _preflight.PrimaryBefore;
         report.NewPrimaryStatusBefore = _preflight.SecondaryBefore;
+        report.OldPrimaryVersion = _preflight.PrimaryVersion;
+        report.NewPrimaryVersion = _preflight.SecondaryVersion;
         if (!_dryRun)
         {
             report.OldPrimaryStatus = await _primary.TryReadStatusAsync(cancellationToken).ConfigureAwait(false);
