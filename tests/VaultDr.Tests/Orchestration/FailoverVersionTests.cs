@@ -35,6 +35,7 @@ public sealed class FailoverVersionTests
         Assert.True(report.Succeeded);
         Assert.Equal(("1.17.2+ent", "1.17.0+ent"), (report.OldPrimaryVersion, report.NewPrimaryVersion));
         Assert.Null(report.NextSafeCommand);
+        Assert.Contains("\nVault versions: a 1.17.2+ent, b 1.17.0+ent.\n", VaultDr.Pipeline.FailoverSummary.Markdown(report, "a", "b").ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,6 +159,44 @@ public sealed class FailoverVersionTests
         _b.Version = secondary;
 
         Assert.True((await Run(Plan())).Report.Succeeded);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnOldPrimaryThatComesBackOnAnOlderVersion_AfterAnUnplannedFailover_IsNotReattached_UnlessForce(bool force)
+    {
+        _a.Reachable = false;
+        _a.Version = "1.16.3+ent";
+        _b.Version = "1.17.0+ent";
+        _host.Answer = (_, action) =>
+        {
+            if (action.StartsWith("Promote", StringComparison.Ordinal))
+            {
+                _a.Reachable = true; // back, still a primary, while the new one is promoted
+            }
+
+            return Confirmation.Proceed;
+        };
+
+        var report = (await Run(Plan() with { Planned = false, Force = force })).Report;
+
+        Assert.Equal("1.16.3+ent", report.OldPrimaryVersion);
+        Assert.Equal("Demote", _a.Changes[0]);
+        if (force)
+        {
+            Assert.Contains("UpdatePrimary", _a.Changes);
+            Assert.Contains(_host.Log.Warnings, w => w.StartsWith("-Force: re-attaching although a (https://a.test:8200) runs Vault 1.16.3+ent", StringComparison.Ordinal));
+            Assert.Equal("Upgrade a to Vault 1.17.0 or later now: it replicates from a newer version, which is not safe.", report.NextSafeCommand);
+            return;
+        }
+
+        Assert.True(report.Succeeded);
+        Assert.DoesNotContain("UpdatePrimary", _a.Changes);
+        Assert.All(
+            report.Steps.Where(s => s.Kind is FailoverStepKind.ReattachToken or FailoverStepKind.ReattachActivation or FailoverStepKind.ReattachUpdate or FailoverStepKind.ReattachWait),
+            s => Assert.Equal((FailoverStepStatus.Skipped, "not re-attached: it runs Vault 1.16.3+ent, older than the new primary's 1.17.0+ent"), (s.Status, s.Detail)));
+        Assert.StartsWith("Upgrade a to Vault 1.17.0 or later first; then: b is the primary. Re-attach a when it is reachable", report.NextSafeCommand, StringComparison.Ordinal);
     }
 
     [Fact]
