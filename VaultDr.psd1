@@ -29,6 +29,7 @@
         'Revoke-VaultDrOperationToken'
         'New-VaultDrOperationToken'
         'Unprotect-VaultDrOperationToken'
+        'Get-VaultDrSealStatus'
         # Runbook-grade orchestration.
         'Get-VaultDrHealth'
         'Test-VaultDrReplication'

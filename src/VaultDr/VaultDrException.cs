@@ -96,8 +96,8 @@ public sealed class VaultDrOperationException : VaultDrException
     }
 
     /// <summary>An operation stopped for what the cluster said, with the category that fits it (ObjectNotFound, ...).</summary>
-    internal VaultDrOperationException(string errorId, string message, ErrorCategory category)
-        : base(errorId, category, message, null)
+    internal VaultDrOperationException(string errorId, string message, ErrorCategory category, Exception? innerException = null)
+        : base(errorId, category, message, innerException)
     {
     }
 }

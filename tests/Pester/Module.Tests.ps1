@@ -6,7 +6,7 @@ BeforeDiscovery {
         'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken', 'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken',
         'New-VaultDrOperationToken', 'Get-VaultDrReplicationStatus', 'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck',
         'Repair-VaultDrReplication', 'Get-VaultDrRaftPeer', 'Remove-VaultDrRaftPeer', 'Get-VaultDrAutopilotState',
-        'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration'
+        'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration', 'Get-VaultDrSealStatus'
     ) | ForEach-Object { @{ Name = $_ } }
 
     $script:StateChanging = @(
@@ -110,13 +110,13 @@ BeforeAll {
 }
 
 Describe 'The VaultDr module' {
-    It 'exports exactly the 19 DR cmdlets, the 5 orchestration cmdlets, the 9 maintenance cmdlets and the 17 lab cmdlets' {
+    It 'exports exactly the 20 DR cmdlets, the 5 orchestration cmdlets, the 9 maintenance cmdlets and the 17 lab cmdlets' {
         $expected = 'New-VaultDrConnection', 'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote',
             'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey',
             'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary',
             'Get-VaultDrOperationTokenProgress', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
             'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken', 'Unprotect-VaultDrOperationToken',
-            'Get-VaultDrHealth', 'Test-VaultDrReplication', 'Wait-VaultDrReplication', 'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken',
+            'Get-VaultDrHealth', 'Get-VaultDrSealStatus', 'Test-VaultDrReplication', 'Wait-VaultDrReplication', 'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken',
             'Get-VaultDrReplicationStatus', 'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck', 'Repair-VaultDrReplication', 'Get-VaultDrRaftPeer',
             'Remove-VaultDrRaftPeer', 'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration',
             'Start-VaultDrLab', 'Stop-VaultDrLab', 'Get-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster',
@@ -124,7 +124,7 @@ Describe 'The VaultDr module' {
             'Stop-VaultDrLabStandby', 'Start-VaultDrLabStandby', 'Get-VaultDrLabLog',
             'Get-VaultDrLabRequest', 'Clear-VaultDrLabRequest', 'Set-VaultDrLabSecret', 'Get-VaultDrLabSecret'
         $actual = Get-Command -Module VaultDr | ForEach-Object Name
-        $actual.Count | Should -Be 50
+        $actual.Count | Should -Be 51
         ($actual | Sort-Object) | Should -Be ($expected | Sort-Object)
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }

@@ -94,3 +94,18 @@ function New-Peer([string] $Id, [string] $Status, [double] $SecondsAgo) {
         ConnectionStatus = $Status; LastHeartbeat = [DateTimeOffset]::UtcNow.AddSeconds(-$SecondsAgo)
     }
 }
+
+function Get-UnrenderedView([Parameter(Mandatory)][string] $Manifest) {
+    <# The views of the module's format files no test rendered: "<type> Default", or "<type> List" for a type's second view. #>
+    $files = (Import-PowerShellDataFile $Manifest).FormatsToProcess
+    $files.Count | Should -BeGreaterThan 1
+    $views = foreach ($file in $files) { ([xml](Get-Content -Raw (Join-Path (Split-Path $Manifest) $file))).Configuration.ViewDefinitions.View }
+    $seen = @{}
+    $expected = foreach ($view in $views) {
+        $type = $view.ViewSelectedBy.TypeName
+        if ($seen.ContainsKey($type)) { "$type List" } else { "$type Default" }
+        $seen[$type] = $true
+    }
+    $expected.Count | Should -BeGreaterOrEqual 19
+    @($expected | Where-Object { -not $script:Rendered.Contains($_) })
+}

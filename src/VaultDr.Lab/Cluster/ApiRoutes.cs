@@ -38,6 +38,7 @@ internal static class ApiRoutes
         table.Exact("sys/init", Open, Sealed | DrSecondary).On(Get, SysEndpoints.InitStatus).On(Write, SysEndpoints.Init);
         table.Exact("sys/leader", Open, DrSecondary).On(Get, sys.Leader);
         table.Exact("sys/seal", Root).On(Write, sys.Seal);
+        table.Exact("sys/config/state/sanitized", Root).On(Get, sys.SanitizedConfig);
 
         table.Exact("sys/replication/status", Open, DrSecondary).On(Get, status.All);
         table.Exact("sys/replication/dr/status", Open, DrSecondary).On(Get, status.Dr);

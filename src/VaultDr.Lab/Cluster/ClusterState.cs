@@ -21,6 +21,17 @@ internal static class SecondaryStates
     public const string TransientFailure = "transient_failure";
 }
 
+/// <summary>The endpoint families of Vault 2.x's <c>enable_unauthenticated_access</c>.</summary>
+internal static class UnauthenticatedFamilies
+{
+    public const string Rekey = "rekey";
+    public const string GenerateRoot = "generate-root";
+    public const string GenerateOperationToken = "generate-operation-token";
+    public const string OperationTokenPath = "sys/replication/dr/secondary/generate-operation-token";
+
+    public static readonly IReadOnlyList<string> All = [Rekey, GenerateRoot, GenerateOperationToken];
+}
+
 /// <summary>
 /// Everything one emulated cluster knows, shared by the classes that play its roles (sys endpoints, primary role,
 /// secondary link, replication loop and stream, operation-token ceremony). The mutable members are read and changed
@@ -37,7 +48,12 @@ internal sealed class ClusterState : IDisposable
         Time = time;
         Version = VaultVersion.Parse(options.VaultVersion);
         StartedAt = time.GetUtcNow();
-        UnsealKeys = Enumerable.Range(0, options.KeyShares).Select(_ => RandomNumberGenerator.GetBytes(33)).ToList();
+
+        // Shares of a 32-byte key are 33 bytes long; an auto-unseal cluster's recovery key is split the same way.
+        var shares = Enumerable.Range(0, options.KeyShares).Select(_ => RandomNumberGenerator.GetBytes(33)).ToList();
+        RecoverySeal = options.AutoUnseal;
+        UnsealKeys = RecoverySeal ? [] : shares;
+        RecoveryKeys = RecoverySeal ? shares : [];
         RootToken = "hvs." + LabCrypto.Base62(24);
         Raft = new RaftCluster(name);
         Store.Tokens[RootToken] = new LabToken(RootToken, LabCrypto.Base62(24), "service", ["root"], null, 0, null, true);
@@ -57,8 +73,6 @@ internal sealed class ClusterState : IDisposable
 
     public TimeProvider Time { get; }
 
-    public VaultVersion Version { get; }
-
     /// <summary>The cluster id sys/health shows before replication gives the cluster a shared one.</summary>
     public string LocalClusterId { get; } = LabCrypto.Uuid();
 
@@ -76,6 +90,17 @@ internal sealed class ClusterState : IDisposable
     /// <summary>False while the host has the cluster stopped: no outgoing replication traffic.</summary>
     public bool Running { get; set; } = true;
 
+    // --- Server configuration (the lab's control changes it, as an upgrade or a SIGHUP reload would) ---
+
+    /// <summary>The Vault version the cluster runs.</summary>
+    public VaultVersion Version { get; set; }
+
+    /// <summary>
+    /// Vault 2.x's <c>enable_unauthenticated_access</c>: the endpoint families ("rekey", "generate-root",
+    /// "generate-operation-token") that answer without a Vault token.
+    /// </summary>
+    public SortedSet<string> UnauthenticatedAccess { get; } = new(StringComparer.Ordinal);
+
     // --- Storage: what replication copies, its WAL index and merkle root -----------------------
 
     public ReplicatedStore Store { get; set; } = new();
@@ -86,8 +111,23 @@ internal sealed class ClusterState : IDisposable
 
     // --- Seal -----------------------------------------------------------------------------------
 
-    /// <summary>The key shares that unseal the cluster (after secondary enable: the primary's).</summary>
+    /// <summary>
+    /// An auto-unseal seal: the cluster unseals itself and has recovery keys, not unseal keys. Secondary enable adopts
+    /// the primary's seal configuration with its keys.
+    /// </summary>
+    public bool RecoverySeal { get; set; }
+
+    /// <summary>The seal type sys/seal-status reports.</summary>
+    public string SealType => RecoverySeal ? LabOptions.AutoUnsealSealType : "shamir";
+
+    /// <summary>The key shares that unseal the cluster (after secondary enable: the primary's); none with auto-unseal.</summary>
     public List<byte[]> UnsealKeys { get; set; }
+
+    /// <summary>The recovery key shares of an auto-unseal cluster (after secondary enable: the primary's); none with Shamir.</summary>
+    public List<byte[]> RecoveryKeys { get; set; }
+
+    /// <summary>The shares sys/unseal and the operation-token ceremony take: the recovery keys with auto-unseal.</summary>
+    public List<byte[]> SealKeys => RecoverySeal ? RecoveryKeys : UnsealKeys;
 
     public string RootToken { get; set; }
 
@@ -228,7 +268,17 @@ internal sealed class ClusterState : IDisposable
         return token is not null && Store.Tokens.TryGetValue(token, out var entry) && entry.IsValidAt(Now) ? entry : null;
     }
 
-    public bool IsCurrentKey(byte[] key) => UnsealKeys.Any(k => k.AsSpan().SequenceEqual(key));
+    public bool IsCurrentKey(byte[] key) => SealKeys.Any(k => k.AsSpan().SequenceEqual(key));
+
+    /// <summary>
+    /// Who may use the operation-token ceremony. Before 2.0 anyone; from 2.0 a caller with a Vault token, unless the
+    /// server's enable_unauthenticated_access names the family (IC2). A DR secondary takes its primary's root token
+    /// (2.0+); UNCONFIRMED: which policy a non-root token needs, taken here to be one naming the endpoint family.
+    /// </summary>
+    public bool CeremonyNeedsToken => Version.IsVault2OrLater && !UnauthenticatedAccess.Contains(UnauthenticatedFamilies.GenerateOperationToken);
+
+    public bool MayGenerateOperationToken(LabToken caller) =>
+        caller.IsRoot || caller.Policies.Any(p => Store.Policies.TryGetValue(p, out var text) && text.Contains(UnauthenticatedFamilies.OperationTokenPath, StringComparison.Ordinal));
 
     /// <summary>Every storage write: the WAL advances and the merkle root follows the data.</summary>
     public void Wrote()

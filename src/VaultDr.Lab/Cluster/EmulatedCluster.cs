@@ -102,6 +102,30 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
         }
     }
 
+    /// <summary>The recovery key shares of an auto-unseal cluster, lowercase hex (after secondary enable: the primary's); none with Shamir.</summary>
+    public IReadOnlyList<string> RecoveryKeysHex
+    {
+        get
+        {
+            lock (_state.Gate)
+            {
+                return _state.RecoveryKeys.Select(k => LabCrypto.Hex(k)).ToArray();
+            }
+        }
+    }
+
+    /// <summary>The seal type sys/seal-status reports: "shamir", or the KMS seal's with auto-unseal.</summary>
+    public string SealType
+    {
+        get
+        {
+            lock (_state.Gate)
+            {
+                return _state.SealType;
+            }
+        }
+    }
+
     public bool Sealed
     {
         get
@@ -181,7 +205,42 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
                 ReplicationStopped = _state.StreamStopped,
                 StatusEndpointsDisabled = _state.StatusEndpointsDisabled,
                 RaftPeers = [_state.Raft.LeaderId, .. _state.Raft.Standbys.Select(p => p.NodeId)],
+                VaultVersion = _state.Version.Text,
+                SealType = _state.SealType,
+                RecoverySeal = _state.RecoverySeal,
+                EnableUnauthenticatedAccess = [.. _state.UnauthenticatedAccess],
             };
+        }
+    }
+
+    /// <summary>The cluster now runs <paramref name="version"/> ("1.17.0", "2.0"), as after an upgrade.</summary>
+    public void SetVaultVersion(string version)
+    {
+        var parsed = VaultVersion.Parse(version);
+        lock (_state.Gate)
+        {
+            _state.Log.Info(_state.Now, $"core: vault is now running version {parsed.Text} (was {_state.Version.Text})");
+            _state.Version = parsed;
+        }
+    }
+
+    /// <summary>
+    /// enable_unauthenticated_access as after a SIGHUP reload of the server configuration: the endpoint families that
+    /// answer without a Vault token on Vault 2.x (ArgumentException for a family Vault does not know).
+    /// </summary>
+    public void SetUnauthenticatedAccess(IReadOnlyCollection<string> families)
+    {
+        ArgumentNullException.ThrowIfNull(families);
+        if (families.FirstOrDefault(f => !UnauthenticatedFamilies.All.Contains(f)) is { } unknown)
+        {
+            throw new ArgumentException($"Unknown endpoint family '{unknown}': use {string.Join(", ", UnauthenticatedFamilies.All)}.");
+        }
+
+        lock (_state.Gate)
+        {
+            _state.UnauthenticatedAccess.Clear();
+            _state.UnauthenticatedAccess.UnionWith(families);
+            _state.Log.Info(_state.Now, $"core: reloaded configuration: enable_unauthenticated_access=[{string.Join(", ", _state.UnauthenticatedAccess)}]");
         }
     }
 

@@ -26,4 +26,16 @@ public sealed record EmulatedClusterSnapshot(
 
     /// <summary>The raft configuration's node ids: the active node first, then the standbys.</summary>
     public IReadOnlyList<string> RaftPeers { get; init; } = [];
+
+    /// <summary>The version sys/health reports, e.g. "1.15.0+ent".</summary>
+    public string VaultVersion { get; init; } = "";
+
+    /// <summary>"shamir", or the KMS seal's type with auto-unseal.</summary>
+    public string SealType { get; init; } = "shamir";
+
+    /// <summary>The cluster has recovery keys (auto-unseal), not unseal keys.</summary>
+    public bool RecoverySeal { get; init; }
+
+    /// <summary>The server's enable_unauthenticated_access (effective from Vault 2.0).</summary>
+    public IReadOnlyList<string> EnableUnauthenticatedAccess { get; init; } = [];
 }

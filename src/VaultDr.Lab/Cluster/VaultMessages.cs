@@ -154,8 +154,17 @@ internal static class VaultMessages
     // Vault's HTTP handler texts (http/sys_generate_root.go); UNCONFIRMED for the DR variant.
     public const string KeyMustBeSpecified = "'key' must be specified in request body as JSON";
 
-    // UNCONFIRMED: Vault detects a wrong share only when combining at the threshold; progress is reset.
-    public const string RootKeyVerificationFailed = "root key verification failed: cipher: message authentication failed";
+    // A wrong share shows only when the shares are combined at the threshold; the progress is reset. The chains are
+    // read from open-source Vault (vault/generate_root.go: "root generation aborted: %w", whose authenticate wraps
+    // "unable to authenticate: %w" around the seal manager's unsealKeyToRootKey; the Shamir seal fails to decrypt its
+    // stored root key, an auto-unseal seal's VerifyRecoveryKey says the recovery key does not match). UNCONFIRMED for
+    // the DR variant of the endpoint (Enterprise source), and Vault's status code for it (400 here, as
+    // HandleSysGenerateRootUpdate answers every GenerateRootUpdate error).
+    public const string UnsealKeySharesRefused =
+        "root generation aborted: unable to authenticate: unable to retrieve stored keys: failed to decrypt encrypted stored keys: cipher: message authentication failed";
+
+    public const string RecoveryKeySharesRefused =
+        "root generation aborted: unable to authenticate: recovery key verification failed: recovery key does not match submitted values";
 
     // UNCONFIRMED: pre-1.0 Vault needs the caller's OTP (or a PGP key).
     public const string LegacyOtpRequired = "the OTP must be provided: base64 of 16 random bytes, or a pgp_key";
@@ -171,6 +180,10 @@ internal static class VaultMessages
 
     // UNCONFIRMED: a wrong share detected at the threshold.
     public const string UnsealFailed = "failed to unseal: cipher: message authentication failed";
+
+    // UNCONFIRMED: sys/unseal of an auto-unseal cluster takes recovery keys (open-source Vault's ErrInvalidKey around
+    // the seal's VerifyRecoveryKey error).
+    public const string RecoveryUnsealFailed = "invalid key: failed to verify recovery key: recovery key does not match submitted values";
 
     // UNCONFIRMED
     public const string AlreadyInitialized = "Vault is already initialized";

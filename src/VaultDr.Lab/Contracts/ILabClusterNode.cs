@@ -23,6 +23,12 @@ public interface ILabClusterNode
 
     IReadOnlyList<string> UnsealKeysBase64 { get; }
 
+    /// <summary>The recovery key shares (hex) of an auto-unseal cluster; empty with Shamir.</summary>
+    IReadOnlyList<string> RecoveryKeysHex { get; }
+
+    /// <summary>"shamir", or the KMS seal's type with auto-unseal.</summary>
+    string SealType { get; }
+
     bool Sealed { get; }
 
     void Seal();
@@ -46,6 +52,12 @@ public interface ILabClusterNode
 
     /// <summary>Repairs every merkle tree at once (the control's undo; a reindex is Vault's way).</summary>
     void RepairMerkleTrees();
+
+    /// <summary>The cluster runs another Vault version from now on (an upgrade or a downgrade).</summary>
+    void SetVaultVersion(string version);
+
+    /// <summary>Vault 2.x's enable_unauthenticated_access, reloaded (ArgumentException for an unknown family).</summary>
+    void SetUnauthenticatedAccess(IReadOnlyCollection<string> families);
 
     /// <summary>disable_replication_status_endpoints on the API listener.</summary>
     void SetStatusEndpointsDisabled(bool disabled);

@@ -85,9 +85,23 @@ public sealed class LabOptions
 {
     public int ClusterCount { get; init; } = 2;
 
+    /// <summary>Unseal key shares; with <see cref="AutoUnseal"/>, recovery key shares.</summary>
     public int KeyShares { get; init; } = 5;
 
+    /// <summary>Unseal key threshold; with <see cref="AutoUnseal"/>, the recovery key threshold.</summary>
     public int KeyThreshold { get; init; } = 3;
+
+    /// <summary>
+    /// Clusters unseal themselves through a KMS (seal type <see cref="AutoUnsealSealType"/>) and have recovery keys
+    /// instead of unseal keys, as after <c>vault operator init -recovery-shares -recovery-threshold</c>.
+    /// </summary>
+    public bool AutoUnseal { get; init; }
+
+    /// <summary>
+    /// The seal type an auto-unseal lab cluster reports. Transit (auto-unseal through another Vault's transit engine) is
+    /// the one seal that runs wholly on premises with no cloud KMS, which is what a loopback lab stands for.
+    /// </summary>
+    public const string AutoUnsealSealType = "transit";
 
     /// <summary>Vault version to emulate: "1.15" (default) or "2.0"; "0.11" emulates pre-1.0 (legacy OTP), "1.9" a 26-char OTP.</summary>
     public string VaultVersion { get; init; } = "1.15";

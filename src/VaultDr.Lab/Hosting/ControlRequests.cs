@@ -50,6 +50,13 @@ internal static class ControlRequests
         : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= min && number <= max ? number
         : throw new ControlBadRequestException($"'{name}' must be an integer from {min} to {max}.");
 
+    /// <summary>A list of strings (possibly empty); null when the field is absent.</summary>
+    public static string[]? Strings(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
+            ? value.EnumerateArray().Select(e => e.GetString()!).ToArray()
+            : throw new ControlBadRequestException($"'{name}' must be a list of strings.");
+
     public static bool? Bool(JsonElement body, string name) =>
         !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()

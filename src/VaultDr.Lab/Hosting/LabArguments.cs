@@ -10,8 +10,9 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
           --clusters N          clusters vault-1..vault-N to run (1-64, default 2)
           --tls                 serve HTTPS with an in-memory CA (written as PEM, see --ca-out)
           --ca-out PATH         where to write the CA certificate (default: temp folder)
-          --key-shares N        unseal key shares (1-255, default 5)
-          --key-threshold N     unseal key threshold (1-shares, default 3)
+          --key-shares N        unseal key shares (1-255, default 5); recovery key shares with --auto-unseal
+          --key-threshold N     unseal key threshold (1-shares, default 3); recovery threshold with --auto-unseal
+          --auto-unseal         clusters unseal through a KMS (seal type transit) and have recovery keys
           --vault-version V     Vault version to emulate: 1.15 (default), 2.0, 1.9, 0.11
           --state-step-ms N     secondary state step delay (default 150)
           --catch-up-ms N       secondary WAL catch-up delay (default 300)
@@ -22,6 +23,12 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
         Control API: GET /lab on the control address printed at start.
         """;
 
+    /// <summary>A Vault version as the lab takes it: 1.15, 1.17.3 or 2.0 (FormatException naming <paramref name="what"/> otherwise).</summary>
+    public static string CheckVersion(string version, string what) =>
+        Version.TryParse(version, out var parsed) && parsed.Revision < 0
+            ? version
+            : throw new FormatException($"{what} must look like 1.15 or 1.17.3 (got '{version}').");
+
     /// <summary>Parses <paramref name="args"/>; on error returns null and a message.</summary>
     public static LabArguments? Parse(IReadOnlyList<string> args, out string? error)
     {
@@ -30,7 +37,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
         int? parentPid = null;
         string version = "1.15";
         string? caOut = null;
-        bool tls = false, readyJson = false;
+        bool tls = false, readyJson = false, autoUnseal = false;
         try
         {
             for (var i = 0; i < args.Count; i++)
@@ -52,14 +59,8 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
                     case "--ca-out": caOut = Value(); break;
                     case "--key-shares": shares = Number(1, 255); break;
                     case "--key-threshold": threshold = Number(1, 255); break;
-                    case "--vault-version":
-                        version = Value();
-                        if (!Version.TryParse(version, out _))
-                        {
-                            throw new FormatException($"--vault-version must look like 1.15 (got '{version}').");
-                        }
-
-                        break;
+                    case "--auto-unseal": autoUnseal = true; break;
+                    case "--vault-version": version = CheckVersion(Value(), "--vault-version"); break;
                     case "--state-step-ms": stateStep = Number(0, 600_000); break;
                     case "--catch-up-ms": catchUp = Number(0, 600_000); break;
                     case "--heartbeat-ms": heartbeat = Number(1, 600_000); break;
@@ -86,6 +87,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
             Tls = tls,
             KeyShares = shares,
             KeyThreshold = threshold,
+            AutoUnseal = autoUnseal,
             VaultVersion = version,
             StateStepDelay = TimeSpan.FromMilliseconds(stateStep),
             CatchUpDelay = TimeSpan.FromMilliseconds(catchUp),

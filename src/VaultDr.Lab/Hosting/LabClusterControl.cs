@@ -13,6 +13,8 @@ namespace VaultDr.Lab;
 /// POST .../merkle-corruption {"tree":"replicated"|"local"|"root"}; DELETE .../merkle-corruption repairs them all;
 /// POST .../status-endpoints {"disabled":true|false} (disable_replication_status_endpoints);
 /// POST .../break-replication: replication stops syncing until sys/replication/recover (400 with replication disabled);
+/// POST .../version {"version":"2.0"}: the cluster runs that Vault version from now on;
+/// POST .../unauthenticated-access {"families":["generate-operation-token"]}: Vault 2.x's enable_unauthenticated_access, reloaded;
 /// GET .../log: {"log":[{"time","level","message"}]}, the cluster's server log, oldest first.
 /// </summary>
 internal sealed class LabClusterControl(LabHost lab)
@@ -28,7 +30,7 @@ internal sealed class LabClusterControl(LabHost lab)
 
         string[]? methods = action switch
         {
-            "stop" or "start" or "seal" or "unseal" or "latency" or "status-endpoints" or "break-replication" => ["POST"],
+            "stop" or "start" or "seal" or "unseal" or "latency" or "status-endpoints" or "break-replication" or "version" or "unauthenticated-access" => ["POST"],
             "standby" or "merkle-corruption" => ["POST", "DELETE"],
             "log" => ["GET"],
             _ => null,
@@ -95,6 +97,32 @@ internal sealed class LabClusterControl(LabHost lab)
                     node.BreakReplication();
                 }
                 catch (InvalidOperationException e)
+                {
+                    throw new ControlBadRequestException(e.Message);
+                }
+
+                break;
+            case "version":
+                var version = String(await ReadObjectAsync(context, required: true).ConfigureAwait(false), "version")
+                    ?? throw new ControlBadRequestException("'version' is required, e.g. \"2.0\" or \"1.17.3\".");
+                try
+                {
+                    node.SetVaultVersion(LabArguments.CheckVersion(version, "'version'"));
+                }
+                catch (FormatException e)
+                {
+                    throw new ControlBadRequestException(e.Message);
+                }
+
+                break;
+            case "unauthenticated-access":
+                var families = Strings(await ReadObjectAsync(context, required: true).ConfigureAwait(false), "families")
+                    ?? throw new ControlBadRequestException($"'families' is required: a list of {string.Join(", ", UnauthenticatedFamilies.All)} (empty to clear it).");
+                try
+                {
+                    node.SetUnauthenticatedAccess(families);
+                }
+                catch (ArgumentException e)
                 {
                     throw new ControlBadRequestException(e.Message);
                 }

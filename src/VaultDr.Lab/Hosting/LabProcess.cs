@@ -99,7 +99,10 @@ public static class LabProcess
                 ["rootToken"] = node.RootToken,
                 ["unsealKeys"] = JsonSerializer.SerializeToNode(node.UnsealKeysHex.ToArray()),
                 ["unsealKeysBase64"] = JsonSerializer.SerializeToNode(node.UnsealKeysBase64.ToArray()),
-                ["keyThreshold"] = lab.Options.KeyThreshold,
+                ["keyThreshold"] = lab.Options.AutoUnseal ? 0 : lab.Options.KeyThreshold,
+                ["sealType"] = node.SealType,
+                ["recoveryKeys"] = JsonSerializer.SerializeToNode(node.RecoveryKeysHex.ToArray()),
+                ["recoveryThreshold"] = lab.Options.AutoUnseal ? lab.Options.KeyThreshold : 0,
             }).ToArray()),
         };
     }
@@ -123,10 +126,11 @@ public static class LabProcess
         }
 
         text.AppendLine();
-        text.AppendLine(FormattableString.Invariant($"Unseal keys (threshold {lab.Options.KeyThreshold} of {lab.Options.KeyShares}):"));
+        var kind = lab.Options.AutoUnseal ? $"Recovery keys (auto-unseal, seal type {LabOptions.AutoUnsealSealType}; " : "Unseal keys (";
+        text.AppendLine(FormattableString.Invariant($"{kind}threshold {lab.Options.KeyThreshold} of {lab.Options.KeyShares}):"));
         foreach (var node in lab.Clusters)
         {
-            text.AppendLine($"  {node.Name}: {string.Join(" ", node.UnsealKeysHex)}");
+            text.AppendLine($"  {node.Name}: {string.Join(" ", lab.Options.AutoUnseal ? node.RecoveryKeysHex : node.UnsealKeysHex)}");
         }
 
         text.AppendLine();

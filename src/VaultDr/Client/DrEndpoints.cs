@@ -40,6 +40,7 @@ internal sealed class DrEndpoints : IDrEndpoints
     private const string OperationTokenUpdatePath = "sys/replication/dr/secondary/generate-operation-token/update";
     private const string OperationTokenDeletePath = "sys/replication/dr/secondary/operation-token/delete";
     private const string HealthPath = "sys/health";
+    private const string SealStatusPath = "sys/seal-status";
     private const string PolicyPathPrefix = "sys/policies/acl/";
     private const string TokenRolePathPrefix = "auth/token/roles/";
     private const string TokenCreatePathPrefix = "auth/token/create/";
@@ -50,7 +51,7 @@ internal sealed class DrEndpoints : IDrEndpoints
     [
         StatusPath, PrimaryEnablePath, PrimaryDemotePath, PrimaryDisablePath, SecondaryTokenPath, RevokeSecondaryPath, GeneratePublicKeyPath,
         SecondaryEnablePath, PromotePath, SecondaryDisablePath, UpdatePrimaryPath, OperationTokenAttemptPath, OperationTokenUpdatePath,
-        OperationTokenDeletePath, HealthPath, ReplicationStatusPath, ReindexPath, SecondaryReindexPath, MerkleCheckPath, SecondaryMerkleCheckPath,
+        OperationTokenDeletePath, HealthPath, SealStatusPath, ReplicationStatusPath, ReindexPath, SecondaryReindexPath, MerkleCheckPath, SecondaryMerkleCheckPath,
         RecoverPath, SecondaryRecoverPath, RaftConfigurationPath, RaftRemovePeerPath, AutopilotStatePath, AutopilotConfigurationPath,
     ];
 
@@ -196,6 +197,9 @@ internal sealed class DrEndpoints : IDrEndpoints
 
     public async Task<VaultHealth> ReadHealthAsync(CancellationToken cancellationToken) =>
         ResponseParsers.Health(await SendAsync(Get(HealthPath).Accepting(HealthRoleStatuses), cancellationToken).ConfigureAwait(false));
+
+    public async Task<VaultSealStatus> ReadSealStatusAsync(CancellationToken cancellationToken) =>
+        ResponseParsers.SealStatus(await SendAsync(Get(SealStatusPath), cancellationToken).ConfigureAwait(false));
 
     public Task WritePolicyAsync(string name, string policy, CancellationToken cancellationToken) =>
         SendAsync(new VaultRequest(HttpMethod.Put, PolicyPathPrefix + name).With("policy", policy), cancellationToken);

@@ -119,6 +119,9 @@ internal interface IDrEndpoints
     /// <summary>GET sys/health: the node's role is in the status code (472 = DR secondary) as much as in the body.</summary>
     Task<VaultHealth> ReadHealthAsync(CancellationToken cancellationToken);
 
+    /// <summary>GET sys/seal-status: the seal type and which key shares the cluster takes. Unauthenticated in Vault, served sealed and on a DR secondary.</summary>
+    Task<VaultSealStatus> ReadSealStatusAsync(CancellationToken cancellationToken);
+
     /// <summary>PUT sys/policies/acl/:name.</summary>
     Task WritePolicyAsync(string name, string policy, CancellationToken cancellationToken);
 

@@ -89,6 +89,33 @@ internal static partial class ResponseParsers
         };
     }
 
+    /// <summary>sys/seal-status: a bare object (no envelope), as sys/health.</summary>
+    internal static VaultSealStatus SealStatus(VaultResponse response)
+    {
+        if (response.Root is not { ValueKind: JsonValueKind.Object } body)
+        {
+            throw new VaultResponseException("Vault answered sys/seal-status without a JSON object.");
+        }
+
+        return new VaultSealStatus
+        {
+            Address = response.ClusterAddress,
+            Type = body.GetString("type"),
+            Initialized = body.GetBoolean("initialized"),
+            Sealed = body.GetBoolean("sealed"),
+            Threshold = (int?)body.GetInt64("t"),
+            Shares = (int?)body.GetInt64("n"),
+            Progress = (int?)body.GetInt64("progress"),
+            RecoverySeal = body.GetBoolean("recovery_seal") ?? false,
+            RecoverySealType = body.GetString("recovery_seal_type"),
+            Version = body.GetString("version"),
+            ClusterName = body.GetString("cluster_name"),
+            ClusterId = body.GetString("cluster_id"),
+            StorageType = body.GetString("storage_type"),
+            Raw = body.ToDictionary(),
+        };
+    }
+
     /// <summary>The node role a sys/health status code stands for.</summary>
     internal static string HealthRole(int status) => status switch
     {

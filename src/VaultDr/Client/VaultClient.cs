@@ -137,7 +137,7 @@ internal sealed class VaultClient : IDisposable
                     throw ErrorAdvice.HttpsRequired(method, url);
                 }
 
-                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets, status == 403 ? ErrorAdvice.Forbidden(_connection, request.Token is not null) : null);
+                throw VaultErrorMapping.FromStatus(status, response.Content, method, request.UrlPath, secrets, status == 403 ? ErrorAdvice.Forbidden(_connection, request.Token is not null, request.Path) : null);
             }
 
             log.Verbose($"{method} {url} failed after {took.TotalMilliseconds:0} ms: {failure}");

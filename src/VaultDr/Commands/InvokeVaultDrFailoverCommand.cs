@@ -12,7 +12,9 @@ namespace VaultDr.Commands;
 /// DR operation token on the secondary and check its Raft peers, demote the old primary (planned), promote, verify,
 /// re-attach the old primary as a secondary of the new one, wait for it to catch up, delete the operation tokens it
 /// generated. Each step is a ShouldProcess step, so -WhatIf prints the whole plan and sends nothing. Failback is the
-/// same command the other way round: -Primary is always the cluster that is primary now.
+/// same command the other way round: -Primary is always the cluster that is primary now. The preflight reads both
+/// clusters' versions: it refuses a Vault 2.x ceremony without a Vault token, and a re-attach of an older cluster to a
+/// newer primary unless -Force.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VaultDrFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PlannedKeyShareSet)]
 [OutputType(typeof(FailoverReport))]
@@ -60,7 +62,11 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
     [Parameter(Mandatory = true, ParameterSetName = UnplannedTokenSet)]
     public SwitchParameter Unplanned { get; set; }
 
-    /// <summary>Fail over even though the secondary has not caught up (sends force=true with the promote). Writes not yet replicated are lost.</summary>
+    /// <summary>
+    /// Fail over although the preflight would refuse: the secondary has not caught up (sends force=true with the promote;
+    /// writes not yet replicated are lost), a DR operation token attempt is in progress (it is cancelled), or the old
+    /// primary runs an older Vault version than the secondary (it is re-attached anyway, replicating from a newer Vault).
+    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

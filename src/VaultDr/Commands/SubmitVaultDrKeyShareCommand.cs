@@ -32,6 +32,29 @@ public sealed class SubmitVaultDrKeyShareCommand : VaultDrConnectedCmdlet
 
     internal override RoleRequirement Requires => Role;
 
+    /// <summary>Shares Vault refused at the threshold: say whose keys the cluster takes (two unauthenticated reads).</summary>
+    internal override VaultDrException Explain(VaultApiException refusal, VaultDrConnection connection)
+    {
+        if (!Orchestration.KeyShareAdvice.IsRefusal(refusal))
+        {
+            return base.Explain(refusal, connection);
+        }
+
+        VaultSealStatus? seal = null;
+        DrStatus? status = null;
+        try
+        {
+            seal = Call(connection, (cluster, cancellationToken) => cluster.ReadSealStatusAsync(cancellationToken));
+            status = ReadStatus(connection);
+        }
+        catch (VaultDrException e)
+        {
+            Streams.Verbose($"Could not read which keys {connection} takes: {e.Message}");
+        }
+
+        return Orchestration.KeyShareAdvice.Explain(refusal, connection, seal, status, attemptCancelled: false);
+    }
+
     internal override void ProcessConnection(VaultDrConnection connection)
     {
         Checked(() => ArgumentChecks.KeyShare(Key));

@@ -4,7 +4,8 @@ namespace VaultDr.Commands;
 
 /// <summary>
 /// Checks each DR secondary against Vault's documented criteria: stream-wals, connected, caught up
-/// (last_remote_wal >= last_wal), same merkle root, same cluster id; and flags two primaries.
+/// (last_remote_wal >= last_wal), same merkle root, same cluster id; and flags two primaries, and a secondary that runs
+/// an older Vault version than its primary (sys/health).
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "VaultDrReplication")]
 [OutputType(typeof(ReplicationHealth))]
@@ -19,7 +20,7 @@ public sealed class TestVaultDrReplicationCommand : VaultDrReplicationCmdlet
     {
         var results = Run(async (log, cancellationToken) =>
         {
-            var checks = await Probe(log, TimeProvider.System).CheckAsync(cancellationToken).ConfigureAwait(false);
+            var checks = await Probe(log, TimeProvider.System, readVersions: true).CheckAsync(cancellationToken).ConfigureAwait(false);
             WarnAboutTwoPrimaries(checks, log);
             return checks;
         });

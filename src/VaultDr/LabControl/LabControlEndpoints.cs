@@ -6,7 +6,8 @@ namespace VaultDr.LabControl;
 /// <summary>
 /// The lab's control API (see src/VaultDr.Lab/Hosting/LabControlApi.cs and LabClusterControl.cs), one method per
 /// URL: faults, partitions, cluster stop/start/seal/latency, standbys, merkle corruption, the status endpoint switch,
-/// a broken replication stream, the clusters' logs, the request log and shutdown. Errors come in Vault's shape, so
+/// a broken replication stream, the Vault version and enable_unauthenticated_access, the clusters' logs, the request
+/// log and shutdown. Errors come in Vault's shape, so
 /// they map to the same typed exceptions as Vault's.
 /// </summary>
 internal sealed class LabControlEndpoints
@@ -80,6 +81,14 @@ internal sealed class LabControlEndpoints
 
     /// <summary>POST lab/clusters/:name/break-replication: replication stops syncing until Vault's recover.</summary>
     internal Task BreakReplicationAsync(LabCluster cluster, CancellationToken cancellationToken) => ClusterAsync(cluster, "break-replication", null, cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/version: the cluster runs this Vault version from now on (sys/health reports it).</summary>
+    internal Task SetVaultVersionAsync(LabCluster cluster, string version, CancellationToken cancellationToken) =>
+        ClusterAsync(cluster, "version", request => request.With("version", version), cancellationToken);
+
+    /// <summary>POST lab/clusters/:name/unauthenticated-access: Vault 2.x's enable_unauthenticated_access, reloaded (empty clears it).</summary>
+    internal Task SetUnauthenticatedAccessAsync(LabCluster cluster, IReadOnlyList<string> families, CancellationToken cancellationToken) =>
+        ClusterAsync(cluster, "unauthenticated-access", request => request.With("families", families), cancellationToken);
 
     /// <summary>GET lab/clusters/:name/log: the cluster's server log, oldest first (no secrets are ever logged).</summary>
     internal async Task<LabLogRecord[]> ReadLogAsync(LabCluster cluster, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ internal sealed class LabStartOptions
 
     public int KeyThreshold { get; init; } = 3;
 
+    /// <summary>Clusters with a KMS seal and recovery keys (KeyShares and KeyThreshold are then the recovery keys').</summary>
+    public bool AutoUnseal { get; init; }
+
     public string VaultVersion { get; init; } = "1.15";
 
     public int? StateStepDelayMs { get; init; }
@@ -163,6 +166,11 @@ internal static class LabLauncher
             yield return "--tls";
         }
 
+        if (options.AutoUnseal)
+        {
+            yield return "--auto-unseal";
+        }
+
         if (options.CACertificateFile is not null)
         {
             yield return "--ca-out";
@@ -182,7 +190,7 @@ internal static class LabLauncher
         }
     }
 
-    /// <summary>Reads the READY document: pid, control address, CA file and each cluster's addresses, root token and keys.</summary>
+    /// <summary>Reads the READY document: pid, control address, CA file and each cluster's addresses, root token, seal and keys.</summary>
     internal static VaultDrLab Parse(string readyJson, int processId)
     {
         using var document = JsonDocument.Parse(readyJson);
@@ -212,6 +220,9 @@ internal static class LabLauncher
                 RootToken = rootToken,
                 UnsealKeys = cluster.GetStringArray("unsealKeys").Select(SecretText.Protect).ToArray(),
                 KeyThreshold = (int)(cluster.GetInt64("keyThreshold") ?? 0),
+                SealType = cluster.GetString("sealType") ?? "shamir",
+                RecoveryKeys = cluster.GetStringArray("recoveryKeys").Select(SecretText.Protect).ToArray(),
+                RecoveryThreshold = (int)(cluster.GetInt64("recoveryThreshold") ?? 0),
                 CACertificateFile = caFile,
                 Lab = lab,
                 Connection = ConnectionFactory.Create(

@@ -32,6 +32,12 @@ public sealed class FailoverReport
     /// <summary>The secondary before the failover, as the preflight read it.</summary>
     public DrStatus? NewPrimaryStatusBefore { get; internal set; }
 
+    /// <summary>The old primary's Vault version as the preflight read it (sys/health; null when not read).</summary>
+    public string? OldPrimaryVersion { get; internal set; }
+
+    /// <summary>The new primary's Vault version as the preflight read it (sys/health; null when not read).</summary>
+    public string? NewPrimaryVersion { get; internal set; }
+
     /// <summary>
     /// The secondary's Raft peers as the peer check read them, before anything changed (null when they were not read:
     /// under -WhatIf, or on a cluster that cannot list them).

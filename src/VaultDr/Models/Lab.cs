@@ -48,10 +48,20 @@ public sealed class LabCluster
     /// <summary>The root token that works on the cluster: after Enable-VaultDrSecondary, its primary's.</summary>
     public SecureString RootToken { get; internal set; } = new();
 
-    /// <summary>The unseal key shares (hex), as Vault prints them at init.</summary>
+    /// <summary>The unseal key shares (hex), as Vault prints them at init; none on an auto-unseal cluster.</summary>
     public SecureString[] UnsealKeys { get; init; } = Array.Empty<SecureString>();
 
+    /// <summary>How many unseal keys unseal the cluster; 0 on an auto-unseal cluster.</summary>
     public int KeyThreshold { get; init; }
+
+    /// <summary>"shamir", or the KMS seal's type on an auto-unseal cluster (Start-VaultDrLab -AutoUnseal: transit).</summary>
+    public string SealType { get; init; } = "shamir";
+
+    /// <summary>The recovery key shares (hex) of an auto-unseal cluster; the DR operation token ceremony takes them. None with Shamir.</summary>
+    public SecureString[] RecoveryKeys { get; init; } = Array.Empty<SecureString>();
+
+    /// <summary>How many recovery keys the ceremony takes; 0 with Shamir.</summary>
+    public int RecoveryThreshold { get; init; }
 
     public string? CACertificateFile { get; init; }
 

@@ -27,6 +27,18 @@ public sealed class ReplicationHealth
     /// <summary>Both clusters are DR primaries of the same cluster id: split brain.</summary>
     public bool TwoPrimaries { get; init; }
 
+    /// <summary>The primary's Vault version (sys/health), when Test-VaultDrReplication read it.</summary>
+    public string? PrimaryVersion { get; init; }
+
+    /// <summary>The secondary's Vault version (sys/health), when Test-VaultDrReplication read it.</summary>
+    public string? SecondaryVersion { get; init; }
+
+    /// <summary>
+    /// The secondary runs an older Vault than its primary: replication then goes from a newer version to an older
+    /// one, which Vault calls unsafe. False when the versions were not read.
+    /// </summary>
+    public bool VersionSkew { get; init; }
+
     /// <summary>One plain-English sentence per check that failed.</summary>
     public string[] FailedChecks { get; init; } = Array.Empty<string>();
 

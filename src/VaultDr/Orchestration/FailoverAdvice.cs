@@ -12,7 +12,16 @@ internal static class FailoverAdvice
     {
         FailoverStepKind.Preflight when errorId == "VaultDrSecondaryNotCaughtUp" =>
             $"Nothing was changed. Wait with Wait-VaultDrReplication -Primary <{primary}> -Secondary <{secondary}>, or add -Force to accept losing unreplicated writes.",
+        FailoverStepKind.Preflight when errorId == "VaultDrVersionSkew" =>
+            $"Nothing was changed. Upgrade {primary} to the Vault version of {secondary} or later first (it becomes the secondary of {secondary}, and Vault must not replicate from a newer version to an " +
+            "older one), then run the failover again; -Force fails over anyway.",
+        FailoverStepKind.Preflight when errorId == "VaultDrVaultTokenRequired" =>
+            $"Nothing was changed. Give the connection a Vault token made on the primary (New-VaultDrConnection -Token), or run the failover with " +
+            "-DrOperationToken and a batch token from New-VaultDrBatchOperationToken, or (break-glass) enable_unauthenticated_access; then run it again.",
         FailoverStepKind.Preflight => "Nothing was changed. Fix what the preflight reported, then run the failover again.",
+        FailoverStepKind.TokenOnSecondary when errorId == KeyShareAdvice.ErrorId =>
+            $"{NothingChanged(plan, primary)} Vault refused the key shares on {secondary}: give the DR primary's unseal keys (its recovery keys if the clusters " +
+            "use auto-unseal), as the error says, then run the failover again.",
         FailoverStepKind.TokenOnSecondary =>
             $"{NothingChanged(plan, primary)} No DR operation token could be had on {secondary}: check the key shares (or the token given), then run the failover again.",
         FailoverStepKind.CheckRaftPeers when errorId == "VaultDrDeadRaftPeers" =>
@@ -49,6 +58,10 @@ internal static class FailoverAdvice
         $"$op = <key shares> | New-VaultDrOperationToken -Connection <{primary}>; " +
         $"New-VaultDrSecondaryToken -Connection <{secondary}> -Id {plan.SecondaryId} | Update-VaultDrPrimary -Connection <{primary}> -DrOperationToken $op.DrOperationToken -Confirm:$false; " +
         "then delete $op with Revoke-VaultDrOperationToken.";
+
+    /// <summary>After a failover -Force ran although the old primary runs an older Vault than the new one.</summary>
+    internal static string UpgradeOldPrimary(string primary, string? newPrimaryVersion) =>
+        $"Upgrade {primary} to Vault {VaultVersions.Release(newPrimaryVersion)} or later now: it replicates from a newer version, which is not safe.";
 
     /// <summary>Where each cluster ended up, for the failure message.</summary>
     internal static string Describe(DrStatus? status, string name) =>

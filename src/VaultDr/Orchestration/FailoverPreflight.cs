@@ -3,8 +3,10 @@ using VaultDr.Client;
 namespace VaultDr.Orchestration;
 
 /// <summary>
-/// The failover's first step: read both clusters and refuse, before anything changes, a failover that cannot work
-/// or would lose data without being told to.
+/// The failover's first step: read both clusters (their DR status, and their versions from sys/health) and refuse,
+/// before anything changes, a failover that cannot work or would lose data without being told to: a secondary not
+/// caught up, too few key shares, a Vault 2.x ceremony without a Vault token, or a re-attach that would make an older
+/// cluster the secondary of a newer one.
 /// </summary>
 internal sealed class FailoverPreflight
 {
@@ -27,11 +29,22 @@ internal sealed class FailoverPreflight
     /// <summary>The primary as the preflight read it (null when it did not answer).</summary>
     internal DrStatus? PrimaryBefore { get; private set; }
 
+    /// <summary>The old primary's Vault version (sys/health; null when it did not say).</summary>
+    internal string? PrimaryVersion { get; private set; }
+
+    /// <summary>The secondary's Vault version (sys/health; null when it did not say).</summary>
+    internal string? SecondaryVersion { get; private set; }
+
+    /// <summary>-Force let the failover re-attach an older old primary to a newer new primary.</summary>
+    internal bool ForcedVersionSkew { get; private set; }
+
     /// <summary>Passes with a one-line finding, or throws the reason to refuse.</summary>
     internal async Task<string?> RunAsync(CancellationToken cancellationToken)
     {
+        var versions = Task.WhenAll(_primary.TryReadVersionAsync(cancellationToken), _secondary.TryReadVersionAsync(cancellationToken));
         var secondary = await ReadAsync(_secondary, "the secondary", cancellationToken).ConfigureAwait(false);
         SecondaryBefore = secondary;
+        (PrimaryVersion, SecondaryVersion) = await versions.ConfigureAwait(false) is [var p, var s] ? (p, s) : (null, null);
         if (!secondary.IsSecondary)
         {
             throw new VaultDrOperationException("VaultDrPreflightFailed", $"{_secondary.Connection} is in mode '{secondary.Mode}', not a DR secondary: there is nothing to promote.");
@@ -42,13 +55,62 @@ internal sealed class FailoverPreflight
             await CheckCeremonyAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return _plan.Planned ? await CheckPlannedAsync(secondary, cancellationToken).ConfigureAwait(false) : await CheckUnplannedAsync(cancellationToken).ConfigureAwait(false);
+        var finding = _plan.Planned ? await CheckPlannedAsync(secondary, cancellationToken).ConfigureAwait(false) : await CheckUnplannedAsync(cancellationToken).ConfigureAwait(false);
+        CheckVersions();
+        return finding;
     }
 
-    /// <summary>Before anything changes: enough shares for the ceremony, and no attempt in the way.</summary>
+    /// <summary>
+    /// The re-attach makes the old primary the secondary of the new one: never an older cluster the secondary of a
+    /// newer one (the typical case: a failover to a DR cluster upgraded first, as HashiCorp's upgrade order asks).
+    /// </summary>
+    private void CheckVersions()
+    {
+        if (!VaultVersions.IsOlder(PrimaryVersion, SecondaryVersion))
+        {
+            return;
+        }
+
+        var skew = $"{_primary.Connection} runs Vault {PrimaryVersion}, older than {_secondary.Connection}'s {SecondaryVersion}: after the failover it would be " +
+            $"re-attached as the DR secondary of {_secondary.Connection}, and it is not safe to replicate from a newer version of Vault to an older one.";
+        if (!_plan.Force)
+        {
+            throw new VaultDrOperationException(
+                "VaultDrVersionSkew",
+                $"{skew} Nothing was changed. Upgrade {_primary.Connection} to {VaultVersions.Release(SecondaryVersion)} or later first, or add -Force.");
+        }
+
+        ForcedVersionSkew = true;
+        _host.Log.Warning($"-Force: {skew} Upgrade {_primary.Connection.Name} to {VaultVersions.Release(SecondaryVersion)} or later as soon as possible.");
+    }
+
+    /// <summary>
+    /// Before anything changes: enough shares for the ceremony, no attempt in the way, and on Vault 2.x a Vault token
+    /// the ceremony takes (the attempt's status is read with it: a 403 there is the ceremony's 403).
+    /// </summary>
     private async Task CheckCeremonyAsync(CancellationToken cancellationToken)
     {
-        var attempt = await _secondary.ReadOperationTokenProgressAsync(cancellationToken).ConfigureAwait(false);
+        if (VaultVersions.Is2OrLater(SecondaryVersion) && !_secondary.Connection.HasToken)
+        {
+            throw Vault2TokenRequired(_secondary, SecondaryVersion, "no Vault token is configured for it");
+        }
+
+        if (VaultVersions.Is2OrLater(PrimaryVersion) && !_primary.Connection.HasToken)
+        {
+            // The re-attach runs the ceremony on the old primary too, after the promote: find out now, not then.
+            throw Vault2TokenRequired(_primary, PrimaryVersion, "no Vault token is configured for it, and the re-attach runs the ceremony there after the promote");
+        }
+
+        OperationTokenProgress attempt;
+        try
+        {
+            attempt = await _secondary.ReadOperationTokenProgressAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (VaultApiException e) when (e.StatusCode == 403)
+        {
+            throw Vault2TokenRequired(_secondary, SecondaryVersion, "the token configured for it was refused (403 permission denied)", e);
+        }
+
         if (attempt.Required > _plan.KeyShares.Count)
         {
             throw new VaultDrOperationException(
@@ -109,6 +171,16 @@ internal sealed class FailoverPreflight
         _host.Log.Warning($"Unplanned failover: VaultDr cannot confirm that {_secondary.Connection} had every write of {_primary.Connection}; anything not yet replicated is lost.");
         return old is null ? "the old primary is down; the secondary is ready" : $"the old primary answers in mode '{old.Mode}'";
     }
+
+    /// <summary>The refusal of a ceremony Vault 2.x would refuse, with the ways out (a batch token, or break-glass).</summary>
+    private static VaultDrOperationException Vault2TokenRequired(IDrEndpoints cluster, string? version, string why, Exception? cause = null) => new(
+        "VaultDrVaultTokenRequired",
+        $"{cluster.Connection} runs Vault {version ?? "2.x"}: since Vault 2.0 the DR operation token ceremony needs a Vault token as well as the key shares, " +
+        $"and {why}. Nothing was changed. Give the connection a token made on the primary (a 2.x DR secondary takes the primary's root token), or fail " +
+        "over without the ceremony: -DrOperationToken with a batch DR operation token prepared on the primary (New-VaultDrBatchOperationToken), or, as " +
+        "break-glass, add \"generate-operation-token\" to enable_unauthenticated_access in the cluster's server configuration and reload it (SIGHUP).",
+        System.Management.Automation.ErrorCategory.PermissionDenied,
+        cause);
 
     private static async Task<DrStatus> ReadAsync(IDrEndpoints cluster, string role, CancellationToken cancellationToken)
     {

@@ -60,7 +60,8 @@ internal sealed partial class FailoverRunner
             return detail;
         }, cancellationToken).ConfigureAwait(false);
 
-        if (oldReachable)
+        var keepOff = oldReachable ? await OlderOldPrimaryAsync(cancellationToken).ConfigureAwait(false) : "the old primary is unreachable";
+        if (keepOff is null)
         {
             await ReattachAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -68,7 +69,7 @@ internal sealed partial class FailoverRunner
         {
             foreach (var step in new[] { FailoverStepKind.ReattachToken, FailoverStepKind.ReattachActivation, FailoverStepKind.ReattachUpdate, FailoverStepKind.ReattachWait })
             {
-                Skip(step, _primary, "the old primary is unreachable");
+                Skip(step, _primary, keepOff);
             }
         }
 
@@ -102,6 +103,36 @@ internal sealed partial class FailoverRunner
         }, cancellationToken).ConfigureAwait(false);
 
         await StepAsync(FailoverStepKind.ReattachWait, _primary, null, WaitForCatchUpAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An old primary the preflight could not read (an unplanned failover while it was down) may come back on an older
+    /// Vault than the new primary: then it is not re-attached, unless -Force, and the reason is returned. The preflight
+    /// refused the same case already when it could read both versions.
+    /// </summary>
+    private async Task<string?> OlderOldPrimaryAsync(CancellationToken cancellationToken)
+    {
+        if (_dryRun || _preflight.PrimaryVersion is not null)
+        {
+            return null;
+        }
+
+        LateOldPrimaryVersion = await _primary.TryReadVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (!VaultVersions.IsOlder(LateOldPrimaryVersion, _preflight.SecondaryVersion))
+        {
+            return null;
+        }
+
+        var skew = $"{_primary.Connection} runs Vault {LateOldPrimaryVersion}, older than {_secondary.Connection}'s {_preflight.SecondaryVersion}: " +
+            "it is not safe to replicate from a newer version of Vault to an older one";
+        if (_plan.Force)
+        {
+            _host.Log.Warning($"-Force: re-attaching although {skew}. Upgrade {PrimaryName} as soon as possible.");
+            return null;
+        }
+
+        _host.Log.Warning($"{skew}: it is not re-attached. Upgrade it first, then re-attach it.");
+        return $"not re-attached: it runs Vault {LateOldPrimaryVersion}, older than the new primary's {_preflight.SecondaryVersion}";
     }
 
     private async Task<string?> VerifyNewPrimaryAsync(CancellationToken cancellationToken)

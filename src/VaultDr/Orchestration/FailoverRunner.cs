@@ -25,6 +25,9 @@ internal sealed partial class FailoverRunner
     private bool _dryRun;
     private bool _promoteSent;
 
+    /// <summary>The old primary's version, read when it came back after a preflight that could not read it.</summary>
+    private string? LateOldPrimaryVersion { get; set; }
+
     internal FailoverRunner(IDrEndpoints primary, IDrEndpoints secondary, FailoverPlan plan, WorkflowHost host)
     {
         _primary = primary;
@@ -60,7 +63,13 @@ internal sealed partial class FailoverRunner
             report.Succeeded = !_dryRun && _steps.All(s => s.Status is FailoverStepStatus.Succeeded or FailoverStepStatus.Skipped);
             if (!_dryRun && _steps.Any(s => s.Kind == FailoverStepKind.ReattachUpdate && s.Status == FailoverStepStatus.Skipped))
             {
-                report.NextSafeCommand = FailoverAdvice.Reattach(_plan, PrimaryName, SecondaryName);
+                report.NextSafeCommand = VaultVersions.IsOlder(LateOldPrimaryVersion, _preflight.SecondaryVersion) && !_plan.Force
+                    ? $"Upgrade {PrimaryName} to Vault {VaultVersions.Release(_preflight.SecondaryVersion)} or later first; then: {FailoverAdvice.Reattach(_plan, PrimaryName, SecondaryName)}"
+                    : FailoverAdvice.Reattach(_plan, PrimaryName, SecondaryName);
+            }
+            else if (!_dryRun && (_preflight.ForcedVersionSkew || (_plan.Force && VaultVersions.IsOlder(LateOldPrimaryVersion, _preflight.SecondaryVersion))))
+            {
+                report.NextSafeCommand = FailoverAdvice.UpgradeOldPrimary(PrimaryName, _preflight.SecondaryVersion);
             }
         }
         catch (StepFailedException failed)
@@ -91,6 +100,8 @@ internal sealed partial class FailoverRunner
         report.WhatIf = _dryRun;
         report.OldPrimaryStatusBefore = _preflight.PrimaryBefore;
         report.NewPrimaryStatusBefore = _preflight.SecondaryBefore;
+        report.OldPrimaryVersion = _preflight.PrimaryVersion ?? LateOldPrimaryVersion;
+        report.NewPrimaryVersion = _preflight.SecondaryVersion;
         if (!_dryRun)
         {
             report.OldPrimaryStatus = await _primary.TryReadStatusAsync(cancellationToken).ConfigureAwait(false);

@@ -89,6 +89,11 @@ internal sealed class OperationTokenCeremony
                 progress = await _cluster.SubmitKeyShareAsync(shares[i], started.Nonce!, cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (VaultApiException e) when (KeyShareAdvice.IsRefusal(e))
+        {
+            await CancelQuietlyAsync(cancellationToken).ConfigureAwait(false);
+            throw await WhoseKeysAsync(e, cancellationToken).ConfigureAwait(false);
+        }
         catch (VaultDrException)
         {
             await CancelQuietlyAsync(cancellationToken).ConfigureAwait(false);
@@ -100,6 +105,27 @@ internal sealed class OperationTokenCeremony
         }
 
         return progress;
+    }
+
+    /// <summary>
+    /// Vault refused the shares: say which keys this cluster takes, from its seal status and DR status (both
+    /// unauthenticated reads; what cannot be read is left out of the advice, never a second error).
+    /// </summary>
+    private async Task<VaultDrException> WhoseKeysAsync(VaultApiException refusal, CancellationToken cancellationToken)
+    {
+        VaultSealStatus? seal = null;
+        DrStatus? status = null;
+        try
+        {
+            seal = await _cluster.ReadSealStatusAsync(cancellationToken).ConfigureAwait(false);
+            status = await _cluster.ReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (VaultDrException e)
+        {
+            _host.Log.Verbose($"Could not read which keys {Connection} takes: {e.Message}");
+        }
+
+        return KeyShareAdvice.Explain(refusal, Connection, seal, status, attemptCancelled: true);
     }
 
     private static SecureString Decode(SecureString encoded, SecureString otp)

@@ -3,11 +3,14 @@ namespace VaultDr.Orchestration;
 /// <summary>
 /// Vault's documented "healthy and caught up" criteria as a pure function of two statuses:
 /// secondary state stream-wals; the primary's entry for it connected; last_remote_wal >= last_wal (> 0);
-/// equal merkle_root; equal cluster_id. Two primaries with one cluster id are reported as split brain.
+/// equal merkle_root; equal cluster_id. Two primaries with one cluster id are reported as split brain. With the
+/// clusters' versions, a secondary older than its primary fails too (never replicate from a newer Vault to an older one).
 /// </summary>
 internal static class ReplicationHealthRules
 {
-    internal static ReplicationHealth Evaluate(DrStatus primary, DrStatus secondary, DateTimeOffset now)
+    /// <param name="primaryVersion">The primary's version from sys/health; null when not read.</param>
+    /// <param name="secondaryVersion">The secondary's version from sys/health; null when not read.</param>
+    internal static ReplicationHealth Evaluate(DrStatus primary, DrStatus secondary, DateTimeOffset now, string? primaryVersion = null, string? secondaryVersion = null)
     {
         var failed = new List<string>();
         var primaryName = primary.Address.Authority;
@@ -87,6 +90,12 @@ internal static class ReplicationHealthRules
             .Where(c => c.Item1.CorruptedMerkleTree == true)
             .Select(c => CorruptionSentence(c.Item1, c.Item2)));
 
+        var skew = VaultVersions.SkewSentence(primaryName, primaryVersion, secondaryName, secondaryVersion);
+        if (skew is not null)
+        {
+            failed.Add(skew);
+        }
+
         return new ReplicationHealth
         {
             Primary = primary.Address,
@@ -99,6 +108,9 @@ internal static class ReplicationHealthRules
             Connected = connected,
             LastHeartbeatAge = peer?.LastHeartbeat is { } heartbeat ? now - heartbeat : null,
             TwoPrimaries = twoPrimaries,
+            PrimaryVersion = primaryVersion,
+            SecondaryVersion = secondaryVersion,
+            VersionSkew = skew is not null,
             FailedChecks = failed.ToArray(),
             PrimaryStatus = primary,
             SecondaryStatus = secondary,

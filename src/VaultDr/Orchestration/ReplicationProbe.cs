@@ -12,17 +12,26 @@ internal sealed class ReplicationProbe
     private readonly IDrEndpoints _primary;
     private readonly IReadOnlyList<IDrEndpoints> _secondaries;
     private readonly TimeProvider _time;
+    private readonly bool _readVersions;
 
-    internal ReplicationProbe(IDrEndpoints primary, IReadOnlyList<IDrEndpoints> secondaries, TimeProvider time)
+    /// <param name="readVersions">
+    /// Also read each cluster's version (sys/health) and fail a secondary older than its primary. Test-VaultDrReplication
+    /// does; a wait does not, as waiting never fixes it.
+    /// </param>
+    internal ReplicationProbe(IDrEndpoints primary, IReadOnlyList<IDrEndpoints> secondaries, TimeProvider time, bool readVersions = false)
     {
         _primary = primary;
         _secondaries = secondaries;
         _time = time;
+        _readVersions = readVersions;
     }
 
     /// <summary>One health result per secondary, in the order given.</summary>
-    internal async Task<ReplicationHealth[]> CheckAsync(CancellationToken cancellationToken) =>
-        Judge(await StatusReads.ReadAllAsync(new[] { _primary }.Concat(_secondaries), cancellationToken).ConfigureAwait(false));
+    internal async Task<ReplicationHealth[]> CheckAsync(CancellationToken cancellationToken)
+    {
+        var (reads, versions) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        return Judge(reads, versions);
+    }
 
     /// <summary>
     /// Polls until every secondary is healthy and caught up, or the timeout has passed. A listener that does not serve
@@ -33,16 +42,24 @@ internal sealed class ReplicationProbe
 
     private async Task<ReplicationHealth[]> CheckOrStopAsync(CancellationToken cancellationToken)
     {
-        var reads = await StatusReads.ReadAllAsync(new[] { _primary }.Concat(_secondaries), cancellationToken).ConfigureAwait(false);
+        var (reads, versions) = await ReadAsync(cancellationToken).ConfigureAwait(false);
         if (reads.FirstOrDefault(r => r.Error?.ErrorId == "VaultDrStatusEndpointsDisabled")?.Error is { } disabled)
         {
             throw disabled;
         }
 
-        return Judge(reads);
+        return Judge(reads, versions);
     }
 
-    private ReplicationHealth[] Judge(StatusRead[] reads)
+    private async Task<(StatusRead[] Reads, string?[] Versions)> ReadAsync(CancellationToken cancellationToken)
+    {
+        var clusters = new[] { _primary }.Concat(_secondaries).ToArray();
+        var versionReads = _readVersions ? Task.WhenAll(clusters.Select(cluster => cluster.TryReadVersionAsync(cancellationToken))) : Task.FromResult(new string?[clusters.Length]);
+        var reads = await StatusReads.ReadAllAsync(clusters, cancellationToken).ConfigureAwait(false);
+        return (reads, await versionReads.ConfigureAwait(false));
+    }
+
+    private ReplicationHealth[] Judge(StatusRead[] reads, string?[] versions)
     {
         var now = _time.GetUtcNow();
         var primary = reads[0];
@@ -56,7 +73,7 @@ internal sealed class ReplicationProbe
 
             return secondary.Status is null
                 ? ReplicationHealthRules.Unreadable(_primary.Connection.Address, cluster.Connection.Address, $"The secondary's status could not be read: {secondary.Error?.Message}", now)
-                : ReplicationHealthRules.Evaluate(primary.Status, secondary.Status, now);
+                : ReplicationHealthRules.Evaluate(primary.Status, secondary.Status, now, versions[0], versions[i + 1]);
         }).ToArray();
     }
 

@@ -22,6 +22,19 @@ internal static class StatusReads
         }
     }
 
+    /// <summary>The cluster's Vault version from sys/health (unauthenticated), or null when it does not say.</summary>
+    internal static async Task<string?> TryReadVersionAsync(this IDrEndpoints cluster, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await cluster.ReadHealthAsync(cancellationToken).ConfigureAwait(false)).Version;
+        }
+        catch (VaultDrException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Every cluster's status at once; the results come in the order given.</summary>
     internal static Task<StatusRead[]> ReadAllAsync(IEnumerable<IDrEndpoints> clusters, CancellationToken cancellationToken) =>
         Task.WhenAll(clusters.Select(cluster => cluster.ReadStatusOrErrorAsync(cancellationToken)));

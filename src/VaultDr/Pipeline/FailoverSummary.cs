@@ -4,8 +4,8 @@ using System.Text;
 namespace VaultDr.Pipeline;
 
 /// <summary>
-/// A failover report as markdown: the outcome, the topology before and after, the steps with their timings, and what
-/// to do next. Azure Pipelines shows it on the run's summary tab (##vso[task.uploadsummary]); -SummaryPath writes it
+/// A failover report as markdown: the outcome, the topology before and after with the Vault versions, the steps with
+/// their timings, and what to do next. Azure Pipelines shows it on the run's summary tab (##vso[task.uploadsummary]); -SummaryPath writes it
 /// anywhere.
 /// </summary>
 internal static class FailoverSummary
@@ -24,6 +24,12 @@ internal static class FailoverSummary
         text.AppendLine("| --- | --- | --- |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(oldName)} ({report.OldPrimary.Authority}) | {Describe(report.OldPrimaryStatusBefore)} | {Describe(report.OldPrimaryStatus)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(newName)} ({report.NewPrimary.Authority}) | {Describe(report.NewPrimaryStatusBefore)} | {Describe(report.NewPrimaryStatus)} |");
+        if (report.OldPrimaryVersion is not null || report.NewPrimaryVersion is not null)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Vault versions: {Cell(oldName)} {Cell(report.OldPrimaryVersion ?? "unknown")}, {Cell(newName)} {Cell(report.NewPrimaryVersion ?? "unknown")}.");
+        }
+
         if (report.RaftPeersBefore is { } before)
         {
             text.AppendLine();

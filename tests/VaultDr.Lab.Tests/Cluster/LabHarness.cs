@@ -66,7 +66,7 @@ internal sealed record Reply(int Status, string? Raw)
 /// <summary>Clusters wired together with a manual clock; ticks drive replication deterministically.</summary>
 internal sealed class LabHarness : IDisposable
 {
-    public LabHarness(int count = 3, string version = "1.15", int shares = 5, int threshold = 3, TimeSpan? stateStepDelay = null, TimeSpan? catchUpDelay = null)
+    public LabHarness(int count = 3, string version = "1.15", int shares = 5, int threshold = 3, TimeSpan? stateStepDelay = null, TimeSpan? catchUpDelay = null, bool autoUnseal = false)
     {
         var defaults = new LabOptions();
         Options = new LabOptions
@@ -75,6 +75,7 @@ internal sealed class LabHarness : IDisposable
             VaultVersion = version,
             KeyShares = shares,
             KeyThreshold = threshold,
+            AutoUnseal = autoUnseal,
             StateStepDelay = stateStepDelay ?? defaults.StateStepDelay,
             CatchUpDelay = catchUpDelay ?? defaults.CatchUpDelay,
         };
@@ -165,6 +166,9 @@ internal sealed class LabHarness : IDisposable
     /// <summary>Enough heartbeats for a new secondary to walk to stream-wals and catch up.</summary>
     public Task Settle() => Beat(12);
 
+    /// <summary>The shares the ceremony takes on <paramref name="cluster"/>: its unseal keys, or its recovery keys with auto-unseal.</summary>
+    public static IReadOnlyList<string> SealKeysHex(EmulatedCluster cluster) => cluster.SealType == "shamir" ? cluster.UnsealKeysHex : cluster.RecoveryKeysHex;
+
     /// <summary>Runs a ceremony on <paramref name="secondary"/> with its current keys; returns the decoded token.</summary>
     public async Task<string> OperationToken(EmulatedCluster secondary)
     {
@@ -173,7 +177,7 @@ internal sealed class LabHarness : IDisposable
         var otp = start.Json.GetProperty("otp").GetString()!;
         var nonce = start.Json.GetProperty("nonce").GetString()!;
         Reply last = start;
-        foreach (var key in secondary.UnsealKeysHex.Take(Options.KeyThreshold))
+        foreach (var key in SealKeysHex(secondary).Take(Options.KeyThreshold))
         {
             last = await Call(secondary, "PUT", "/v1/sys/replication/dr/secondary/generate-operation-token/update", new { key, nonce }, TokenFor(secondary));
             Assert.Equal(200, last.Status);

@@ -43,6 +43,10 @@ internal sealed class FakeNode : ILabClusterNode
 
     public IReadOnlyList<string> UnsealKeysBase64 { get; }
 
+    public IReadOnlyList<string> RecoveryKeysHex { get; } = [];
+
+    public string SealType => "shamir";
+
     public bool Sealed => _sealed;
 
     public void Seal() => _sealed = true;
@@ -65,6 +69,10 @@ internal sealed class FakeNode : ILabClusterNode
     public void RepairMerkleTrees() => Calls.Enqueue("repair");
 
     public void SetStatusEndpointsDisabled(bool disabled) => Calls.Enqueue("status-endpoints " + disabled);
+
+    public void SetVaultVersion(string version) => Calls.Enqueue("version " + version);
+
+    public void SetUnauthenticatedAccess(IReadOnlyCollection<string> families) => Calls.Enqueue($"unauthenticated-access [{string.Join(",", families)}]");
 
     public void BreakReplication() => Calls.Enqueue("break");
 

@@ -13,6 +13,7 @@ public sealed class LabArgumentsTests
         Assert.Equal(3, parsed.Options.KeyThreshold);
         Assert.Equal("1.15", parsed.Options.VaultVersion);
         Assert.False(parsed.Options.Tls);
+        Assert.False(parsed.Options.AutoUnseal);
         Assert.Equal(TimeSpan.FromMilliseconds(150), parsed.Options.StateStepDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(300), parsed.Options.CatchUpDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(100), parsed.Options.HeartbeatInterval);
@@ -25,7 +26,7 @@ public sealed class LabArgumentsTests
     public void Everything()
     {
         var parsed = LabArguments.Parse(
-            ["--clusters", "50", "--tls", "--key-shares", "1", "--key-threshold", "1", "--vault-version", "0.11", "--ca-out", "/tmp/ca.pem",
+            ["--clusters", "50", "--tls", "--key-shares", "1", "--key-threshold", "1", "--vault-version", "0.11", "--auto-unseal", "--ca-out", "/tmp/ca.pem",
              "--state-step-ms", "10", "--catch-up-ms", "20", "--heartbeat-ms", "30", "--parent-pid", "1234", "--ready-json"],
             out _)!;
         Assert.Equal(50, parsed.Options.ClusterCount);
@@ -33,6 +34,7 @@ public sealed class LabArgumentsTests
         Assert.Equal(1, parsed.Options.KeyShares);
         Assert.Equal(1, parsed.Options.KeyThreshold);
         Assert.Equal("0.11", parsed.Options.VaultVersion);
+        Assert.True(parsed.Options.AutoUnseal);
         Assert.Equal("/tmp/ca.pem", parsed.CaOut);
         Assert.Equal(TimeSpan.FromMilliseconds(10), parsed.Options.StateStepDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(20), parsed.Options.CatchUpDelay);
@@ -48,6 +50,8 @@ public sealed class LabArgumentsTests
     [InlineData("--clusters")]
     [InlineData("--key-shares", "3", "--key-threshold", "4")]
     [InlineData("--vault-version", "latest")]
+    [InlineData("--vault-version", "1.17.3.4")]
+    [InlineData("--vault-version", "2")]
     [InlineData("--bogus")]
     public void BadArguments(params string[] args)
     {

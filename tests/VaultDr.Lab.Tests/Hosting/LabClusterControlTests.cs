@@ -116,6 +116,58 @@ public sealed class LabClusterControlTests : IAsyncLifetime
         await AssertRefused(HttpMethod.Post, $"lab/clusters/vault-9/standbys/{nodeId}/stop", "{}", 404, "No cluster named 'vault-9' in this lab.");
     }
 
+    [Fact]
+    public async Task VersionAndUnauthenticatedAccess_AreSetThroughTheControl_AndShowInVaultsAnswers()
+    {
+        using (var upgraded = await _lab.ControlAsync(HttpMethod.Post, "lab/clusters/vault-2/version", """{"version":"2.0"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, upgraded.StatusCode);
+            Assert.Equal("2.0.0+ent", (await upgraded.JsonAsync()).GetProperty("vaultVersion").GetString());
+        }
+
+        Assert.Equal("2.0.0+ent", (await Vault("vault-2", HttpMethod.Get, "v1/sys/health")).GetProperty("version").GetString());
+        Assert.Equal("1.15.0+ent", (await Vault("vault-1", HttpMethod.Get, "v1/sys/health")).GetProperty("version").GetString());
+        await AssertRefused(HttpMethod.Post, "lab/clusters/vault-2/version", """{"version":"two"}""", 400, "'version' must look like 1.15 or 1.17.3 (got 'two').");
+        await AssertRefused(HttpMethod.Post, "lab/clusters/vault-2/version", "{}", 400, "'version' is required, e.g. \"2.0\" or \"1.17.3\".");
+        await AssertRefused(HttpMethod.Get, "lab/clusters/vault-2/version", null, 405, "Use POST here.");
+
+        using (var opened = await _lab.ControlAsync(HttpMethod.Post, "lab/clusters/vault-2/unauthenticated-access", """{"families":["generate-operation-token"]}"""))
+        {
+            Assert.Equal(["generate-operation-token"], (await opened.JsonAsync()).GetProperty("enableUnauthenticatedAccess").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        var config = (await Vault("vault-2", HttpMethod.Get, "v1/sys/config/state/sanitized")).GetProperty("data");
+        Assert.Equal(["generate-operation-token"], config.GetProperty("enable_unauthenticated_access").EnumerateArray().Select(e => e.GetString()));
+        await AssertRefused(HttpMethod.Post, "lab/clusters/vault-2/unauthenticated-access", """{"families":["bogus"]}""", 400, "Unknown endpoint family 'bogus': use rekey, generate-root, generate-operation-token.");
+        await AssertRefused(HttpMethod.Post, "lab/clusters/vault-2/unauthenticated-access", """{"families":"rekey"}""", 400, "'families' must be a list of strings.");
+        await AssertRefused(
+            HttpMethod.Post, "lab/clusters/vault-2/unauthenticated-access", "{}", 400, "'families' is required: a list of rekey, generate-root, generate-operation-token (empty to clear it).");
+        using (var cleared = await _lab.ControlAsync(HttpMethod.Post, "lab/clusters/vault-2/unauthenticated-access", """{"families":[]}"""))
+        {
+            Assert.Empty((await cleared.JsonAsync()).GetProperty("enableUnauthenticatedAccess").EnumerateArray());
+        }
+    }
+
+    [Fact]
+    public async Task AnAutoUnsealLab_HandsOutRecoveryKeys_AndNoUnsealKeys()
+    {
+        await using var lab = await LabHost.StartAsync(new LabOptions { ClusterCount = 1, KeyShares = 3, KeyThreshold = 2, AutoUnseal = true }, ClusterFactory.Create, null);
+        var cluster = LabProcess.ReadyJson(lab)["clusters"]![0]!;
+        Assert.Equal("transit", (string?)cluster["sealType"]);
+        Assert.Empty(cluster["unsealKeys"]!.AsArray());
+        Assert.Equal(0, (int)cluster["keyThreshold"]!);
+        Assert.Equal(3, cluster["recoveryKeys"]!.AsArray().Count);
+        Assert.Equal(2, (int)cluster["recoveryThreshold"]!);
+        Assert.Contains($"Recovery keys (auto-unseal, seal type transit; threshold 2 of 3):{Environment.NewLine}  vault-1: {string.Join(" ", lab.Clusters[0].RecoveryKeysHex)}", LabProcess.HumanTable(lab), StringComparison.Ordinal);
+
+        var shamir = LabProcess.ReadyJson(_lab)["clusters"]![0]!;
+        Assert.Equal("shamir", (string?)shamir["sealType"]);
+        Assert.Empty(shamir["recoveryKeys"]!.AsArray());
+        Assert.Equal(0, (int)shamir["recoveryThreshold"]!);
+        Assert.Equal(3, (int)shamir["keyThreshold"]!);
+        Assert.Contains("Unseal keys (threshold 3 of 5):", LabProcess.HumanTable(_lab), StringComparison.Ordinal);
+    }
+
     private async Task AssertRefused(HttpMethod method, string path, string? body, int status, string error)
     {
         using var response = await _lab.ControlAsync(method, path, body);

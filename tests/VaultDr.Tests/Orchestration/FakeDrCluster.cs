@@ -14,7 +14,7 @@ internal sealed class FakeDrCluster : IDrEndpoints
     internal const int Threshold = 3;
     internal const string OperationTokenText = "hvs.FakeDrOperationToken0001"; // 28 characters, as the OTP
 
-    private static readonly string[] Reads = ["ReadStatus", "ReadOperationTokenProgress", "ReadHealth", "ReadSecret", "ReadRaftConfiguration", "ReadAutopilotState"];
+    private static readonly string[] Reads = ["ReadStatus", "ReadOperationTokenProgress", "ReadHealth", "ReadSealStatus", "ReadSecret", "ReadRaftConfiguration", "ReadAutopilotState"];
 
     private readonly SteppingClock _clock;
     private readonly Dictionary<string, Queue<VaultDrException>> _failures = new(StringComparer.Ordinal);
@@ -44,6 +44,12 @@ internal sealed class FakeDrCluster : IDrEndpoints
     public VaultDrConnection Connection { get; }
 
     internal DrMode Mode { get; set; } = DrMode.disabled;
+
+    /// <summary>The version sys/health reports (null: it reports none).</summary>
+    internal string? Version { get; set; } = "1.15.0+ent";
+
+    /// <summary>What sys/seal-status answers: a Shamir seal, 3 of 5, unless a test says otherwise.</summary>
+    internal VaultSealStatus Seal { get; set; } = new() { Type = "shamir", Threshold = Threshold, Shares = 5, Sealed = false, Initialized = true };
 
     internal string ClusterId { get; set; } = "6a7c4f0e-1111-2222-3333-444455556666";
 
@@ -291,7 +297,25 @@ internal sealed class FakeDrCluster : IDrEndpoints
     public Task WriteAutopilotConfigurationAsync(AutopilotSettings settings, SecureString? drOperationToken, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("Not part of this fake.");
 
-    public Task<VaultHealth> ReadHealthAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
+    public Task<VaultHealth> ReadHealthAsync(CancellationToken cancellationToken)
+    {
+        Enter("ReadHealth");
+        var secondary = Mode == DrMode.secondary;
+        return Task.FromResult(new VaultHealth
+        {
+            Address = Connection.Address,
+            StatusCode = secondary ? 472 : 200,
+            Role = secondary ? "dr-secondary" : "active",
+            ReplicationDrMode = Mode.ToString(),
+            Version = Version,
+        });
+    }
+
+    public Task<VaultSealStatus> ReadSealStatusAsync(CancellationToken cancellationToken)
+    {
+        Enter("ReadSealStatus");
+        return Task.FromResult(Seal);
+    }
 
     public Task WritePolicyAsync(string name, string policy, CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
 

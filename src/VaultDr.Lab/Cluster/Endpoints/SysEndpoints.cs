@@ -3,7 +3,10 @@ using static VaultDr.Lab.VaultAnswers;
 
 namespace VaultDr.Lab;
 
-/// <summary>sys/health, sys/seal-status, sys/unseal, sys/init, sys/leader and sys/seal. Handlers run under the lock.</summary>
+/// <summary>
+/// sys/health, sys/seal-status, sys/unseal, sys/init, sys/leader, sys/seal and sys/config/state/sanitized. Handlers run
+/// under the lock.
+/// </summary>
 internal sealed class SysEndpoints(ClusterState state)
 {
     // The build date Vault 1.15.0 reports; the lab reports it for every version.
@@ -79,7 +82,8 @@ internal sealed class SysEndpoints(ClusterState state)
             state.UnsealProgress.Clear();
             if (!valid)
             {
-                return Error(400, VaultMessages.UnsealFailed);
+                // An auto-unseal cluster's sys/unseal takes recovery keys (it unseals through its KMS once they check).
+                return Error(400, state.RecoverySeal ? VaultMessages.RecoveryUnsealFailed : VaultMessages.UnsealFailed);
             }
 
             state.Sealed = false;
@@ -110,15 +114,56 @@ internal sealed class SysEndpoints(ClusterState state)
         return NoContent();
     }
 
+    /// <summary>
+    /// The server's configuration without secrets, as Vault answers a root token (on a DR secondary the path is
+    /// disabled, like any other). enable_unauthenticated_access is a Vault 2.x setting, so only 2.x shows it.
+    /// </summary>
+    public LabResponse SanitizedConfig(ApiCall call)
+    {
+        var api = ClusterState.AddressText(state.ApiAddress);
+        var config = new OrderedDictionary<string, object?>
+        {
+            ["api_addr"] = api,
+            ["cluster_addr"] = ClusterState.AddressText(state.ClusterAddress),
+            ["cluster_name"] = state.Name,
+            ["disable_mlock"] = true,
+            ["listeners"] = new[]
+            {
+                new OrderedDictionary<string, object?>
+                {
+                    ["type"] = "tcp",
+                    ["config"] = new OrderedDictionary<string, object?>
+                    {
+                        ["address"] = state.ApiAddress.Authority,
+                        ["tls_disable"] = state.ApiAddress.Scheme == Uri.UriSchemeHttp,
+                        ["disable_replication_status_endpoints"] = state.StatusEndpointsDisabled,
+                    },
+                },
+            },
+            ["seals"] = new[] { new OrderedDictionary<string, object?> { ["type"] = state.SealType, ["disabled"] = false } },
+            ["storage"] = new OrderedDictionary<string, object?> { ["type"] = "raft", ["cluster_addr"] = ClusterState.AddressText(state.ClusterAddress), ["redirect_addr"] = api },
+        };
+        if (state.Version.IsVault2OrLater)
+        {
+            config["enable_unauthenticated_access"] = state.UnauthenticatedAccess.ToArray();
+        }
+
+        return Envelope(config);
+    }
+
+    /// <summary>
+    /// An auto-unseal cluster reports its KMS seal's type, with t and n of its recovery keys and recovery_seal true
+    /// (Vault's handler reads the recovery configuration when the seal supports recovery keys).
+    /// </summary>
     private OrderedDictionary<string, object?> SealStatusBody()
     {
         var body = new OrderedDictionary<string, object?>
         {
-            ["type"] = "shamir",
+            ["type"] = state.SealType,
             ["initialized"] = true,
             ["sealed"] = state.Sealed,
             ["t"] = state.Options.KeyThreshold,
-            ["n"] = state.UnsealKeys.Count,
+            ["n"] = state.SealKeys.Count,
             ["progress"] = state.UnsealProgress.Count,
             ["nonce"] = "",
             ["version"] = state.Version.Text,
@@ -131,7 +176,13 @@ internal sealed class SysEndpoints(ClusterState state)
             body["cluster_id"] = state.HealthClusterId;
         }
 
-        body["recovery_seal"] = false;
+        body["recovery_seal"] = state.RecoverySeal;
+        if (state.RecoverySeal)
+        {
+            // omitempty in Vault's api.SealStatusResponse: a Shamir seal has no recovery seal type.
+            body["recovery_seal_type"] = "shamir";
+        }
+
         body["storage_type"] = "raft";
         return body;
     }

@@ -126,12 +126,13 @@ internal sealed class OperationTokenCeremony(ClusterState state)
             return Status(attempt, otp: "", encodedToken: "", complete: false);
         }
 
-        // Like Vault, a wrong share shows only when the threshold is reached; the progress is reset.
+        // Like Vault, a wrong share shows only when the threshold is reached; the progress is reset. The shares are the
+        // seal's: unseal keys with Shamir, recovery keys with auto-unseal (after enable, the primary's either way).
         var valid = attempt.Provided.All(state.IsCurrentKey);
         attempt.Provided.Clear();
         if (!valid)
         {
-            return Error(400, VaultMessages.RootKeyVerificationFailed);
+            return Error(400, state.RecoverySeal ? VaultMessages.RecoveryKeySharesRefused : VaultMessages.UnsealKeySharesRefused);
         }
 
         var (token, encoded) = OperationTokenEncoding.Issue(attempt, state.Version.OtpLength);

@@ -199,6 +199,8 @@ internal sealed class PrimaryRole(ClusterState state)
         entry.Id,
         entry.Credential,
         state.UnsealKeys.Select(k => LabCrypto.Hex(k)).ToArray(),
+        state.RecoverySeal,
+        state.RecoveryKeys.Select(k => LabCrypto.Hex(k)).ToArray(),
         state.RootToken,
         state.Store.Clone().Tokens);
 }

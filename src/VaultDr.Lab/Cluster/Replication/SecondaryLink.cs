@@ -80,7 +80,9 @@ internal sealed class SecondaryLink(ClusterState state, ActivationTokenRedeemer 
             state.MerkleRoot = state.Store.MerkleRoot();
             state.LastWal = 0;
             state.LastRemoteWal = 0;
+            state.RecoverySeal = credentials.RecoverySeal;
             state.UnsealKeys = credentials.UnsealKeysHex.Select(Convert.FromHexString).ToList();
+            state.RecoveryKeys = (credentials.RecoveryKeysHex ?? []).Select(Convert.FromHexString).ToList();
             state.RootToken = credentials.RootToken;
             state.ClusterId = credentials.ClusterId;
             state.Mode = DrModes.Secondary;

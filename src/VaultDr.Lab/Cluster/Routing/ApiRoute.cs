@@ -29,7 +29,10 @@ internal enum RouteAccess
     /// <summary>A valid token with the root policy.</summary>
     Root,
 
-    /// <summary>A valid token on Vault 2.x and later, anyone before (the operation-token ceremony).</summary>
+    /// <summary>
+    /// The operation-token ceremony: anyone before Vault 2.0; from 2.0 a valid token that may use it, unless the
+    /// server's enable_unauthenticated_access lets everyone in.
+    /// </summary>
     TokenOnVault2,
 }
 

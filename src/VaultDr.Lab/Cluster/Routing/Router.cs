@@ -125,7 +125,7 @@ internal sealed class Router(ClusterState state, RouteTable routes, string pathP
         var needsToken = route.Access switch
         {
             RouteAccess.Token or RouteAccess.Root => true,
-            RouteAccess.TokenOnVault2 => state.Version.IsVault2OrLater,
+            RouteAccess.TokenOnVault2 => state.CeremonyNeedsToken,
             _ => false,
         };
         if (!needsToken)
@@ -134,6 +134,11 @@ internal sealed class Router(ClusterState state, RouteTable routes, string pathP
         }
 
         caller = state.Authenticate(request);
-        return caller is not null && (route.Access != RouteAccess.Root || caller.IsRoot);
+        return caller is not null && route.Access switch
+        {
+            RouteAccess.Root => caller.IsRoot,
+            RouteAccess.TokenOnVault2 => state.MayGenerateOperationToken(caller),
+            _ => true,
+        };
     }
 }

@@ -27,8 +27,9 @@ public abstract class VaultDrReplicationCmdlet : VaultDrCmdlet
     protected override void ProcessRecord() => _secondaries.AddRange(Secondary.Where(s => !_secondaries.Contains(s)));
 
     /// <summary>The probe of these clusters, reporting to <paramref name="log"/>.</summary>
-    internal ReplicationProbe Probe(IVaultCallLog log, TimeProvider time) =>
-        new(new DrEndpoints(Primary, log), _secondaries.Select(connection => (IDrEndpoints)new DrEndpoints(connection, log)).ToArray(), time);
+    /// <param name="readVersions">Also read the clusters' versions (sys/health) and flag a secondary older than its primary.</param>
+    internal ReplicationProbe Probe(IVaultCallLog log, TimeProvider time, bool readVersions = false) =>
+        new(new DrEndpoints(Primary, log), _secondaries.Select(connection => (IDrEndpoints)new DrEndpoints(connection, log)).ToArray(), time, readVersions);
 
     /// <summary>Split brain is said loudly, every time it is seen.</summary>
     internal static void WarnAboutTwoPrimaries(IEnumerable<ReplicationHealth> results, IVaultCallLog log)

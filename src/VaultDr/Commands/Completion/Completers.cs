@@ -100,7 +100,7 @@ public sealed class LabVaultVersionCompleter : IArgumentCompleter
     [
         ("1.15", "Vault 1.15 (the default): 28-character OTP, unauthenticated operation-token calls"),
         ("1.19", "Vault 1.19"),
-        ("2.0", "Vault 2.x: generate-operation-token needs a Vault token"),
+        ("2.0", "Vault 2.x: generate-operation-token needs a Vault token, unless enable_unauthenticated_access names it"),
         ("1.9", "Vault 1.9: 26-character OTP"),
         ("0.11", "Vault before 1.0: the caller makes the OTP (legacy encoding)"),
     ];

@@ -4,7 +4,8 @@ namespace VaultDr.Commands;
 
 /// <summary>
 /// Changes a lab cluster the way a bad day would: seals or unseals it, adds latency to every request, corrupts its
-/// merkle trees, switches its replication status endpoints off, or breaks its replication stream.
+/// merkle trees, switches its replication status endpoints off, or breaks its replication stream. It also upgrades (or
+/// downgrades) the Vault version a cluster runs, and reloads Vault 2.x's enable_unauthenticated_access.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "VaultDrLabCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
@@ -37,6 +38,21 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
     [Parameter]
     public SwitchParameter BreakReplication { get; set; }
 
+    /// <summary>The Vault version the cluster runs from now on (sys/health reports it), e.g. 1.17.3 or 2.0.</summary>
+    [Parameter]
+    [ValidatePattern(@"^\d+\.\d+(\.\d+)?$")]
+    [ArgumentCompleter(typeof(LabVaultVersionCompleter))]
+    public string? VaultVersion { get; set; }
+
+    /// <summary>
+    /// Vault 2.x's enable_unauthenticated_access, reloaded as after a SIGHUP: the endpoint families that answer without a
+    /// Vault token. generate-operation-token opens the DR operation token ceremony; an empty list clears it.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    [ValidateSet("generate-operation-token", "generate-root", "rekey")]
+    public string[]? EnableUnauthenticatedAccess { get; set; }
+
     protected override void ProcessRecord()
     {
         var bound = MyInvocation.BoundParameters;
@@ -44,9 +60,14 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
         var latency = bound.ContainsKey(nameof(LatencyMs));
         var corrupt = CorruptMerkleTree.Length > 0;
         var statusEndpoints = bound.ContainsKey(nameof(StatusEndpointsDisabled));
-        if (!seal && !latency && !corrupt && !statusEndpoints && !BreakReplication.IsPresent)
+        var unauthenticated = EnableUnauthenticatedAccess?.Distinct(StringComparer.OrdinalIgnoreCase).Select(f => f.ToLowerInvariant()).ToArray();
+        if (!seal && !latency && !corrupt && !statusEndpoints && !BreakReplication.IsPresent && VaultVersion is null && unauthenticated is null)
         {
-            ThrowFailure(new VaultDrArgumentException("VaultDrNothingToSet", "Give -Sealed, -LatencyMs, -CorruptMerkleTree, -StatusEndpointsDisabled and/or -BreakReplication."), null);
+            ThrowFailure(
+                new VaultDrArgumentException(
+                    "VaultDrNothingToSet",
+                    "Give -Sealed, -LatencyMs, -CorruptMerkleTree, -StatusEndpointsDisabled, -BreakReplication, -VaultVersion and/or -EnableUnauthenticatedAccess."),
+                null);
         }
 
         var repair = CorruptMerkleTree.Contains(NoCorruption, StringComparer.OrdinalIgnoreCase);
@@ -89,6 +110,17 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
             if (BreakReplication.IsPresent && Confirmations.ShouldChange(cluster.ToString(), "Break replication: it stops syncing until sys/replication/recover"))
             {
                 Control(cluster.Lab, (control, cancellationToken) => control.BreakReplicationAsync(cluster, cancellationToken));
+            }
+
+            if (VaultVersion is not null && Confirmations.ShouldChange(cluster.ToString(), $"Run Vault {VaultVersion}"))
+            {
+                Control(cluster.Lab, (control, cancellationToken) => control.SetVaultVersionAsync(cluster, VaultVersion, cancellationToken));
+            }
+
+            var access = unauthenticated is { Length: > 0 } ? $"Reload enable_unauthenticated_access = [{string.Join(", ", unauthenticated)}]" : "Reload enable_unauthenticated_access = [] (cleared)";
+            if (unauthenticated is not null && Confirmations.ShouldChange(cluster.ToString(), access))
+            {
+                Control(cluster.Lab, (control, cancellationToken) => control.SetUnauthenticatedAccessAsync(cluster, unauthenticated, cancellationToken));
             }
         }
     }

@@ -15,15 +15,27 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
     [Parameter]
     public SwitchParameter Tls { get; set; }
 
+    /// <summary>How many key shares each cluster has: unseal keys, or recovery keys with -AutoUnseal.</summary>
     [Parameter]
     [ValidateRange(1, 10)]
     public int KeyShares { get; set; } = 5;
 
+    /// <summary>How many shares unseal a cluster and make a DR operation token: of the unseal keys, or of the recovery keys with -AutoUnseal.</summary>
     [Parameter]
     [ValidateRange(1, 10)]
     public int KeyThreshold { get; set; } = 3;
 
-    /// <summary>The Vault version whose behaviour to emulate, e.g. 1.15 (default), 2.0 or 0.11 (legacy OTP).</summary>
+    /// <summary>
+    /// Clusters unseal themselves through a KMS (seal type transit) and have recovery keys instead of unseal keys, as
+    /// with Vault's auto-unseal: the DR operation token ceremony then takes recovery keys (LabCluster.RecoveryKeys).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AutoUnseal { get; set; }
+
+    /// <summary>
+    /// The Vault version every cluster runs, e.g. 1.15 (default), 1.17.3, 2.0 (the operation-token ceremony needs a
+    /// Vault token) or 0.11 (legacy OTP). Set-VaultDrLabCluster -VaultVersion changes one cluster's later.
+    /// </summary>
     [Parameter]
     [ValidatePattern(@"^\d+\.\d+(\.\d+)?$")]
     [ArgumentCompleter(typeof(LabVaultVersionCompleter))]
@@ -46,7 +58,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
             ThrowFailure(new VaultDrArgumentException("VaultDrInvalidKeyThreshold", $"-KeyThreshold ({KeyThreshold}) cannot be more than -KeyShares ({KeyShares})."), null);
         }
 
-        if (!Confirmations.ShouldChange("this machine (127.0.0.1)", $"Start a VaultDr lab with {ClusterCount} emulated Vault cluster(s)"))
+        if (!Confirmations.ShouldChange("this machine (127.0.0.1)", $"Start a VaultDr lab with {ClusterCount} emulated Vault {VaultVersion} cluster(s){(AutoUnseal ? " with auto-unseal" : string.Empty)}"))
         {
             return;
         }
@@ -57,6 +69,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
             Tls = Tls,
             KeyShares = KeyShares,
             KeyThreshold = KeyThreshold,
+            AutoUnseal = AutoUnseal,
             VaultVersion = VaultVersion,
             StateStepDelayMs = StateStepDelayMs >= 0 ? StateStepDelayMs : null,
             CatchUpDelayMs = CatchUpDelayMs >= 0 ? CatchUpDelayMs : null,
