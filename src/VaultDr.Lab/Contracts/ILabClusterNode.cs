@@ -23,6 +23,9 @@ public interface ILabClusterNode
 
     IReadOnlyList<string> UnsealKeysBase64 { get; }
 
+    /// <summary>With <see cref="LabOptions.PgpKeys"/>: the shares as operator init -pgp-keys returns them (keys_base64); else empty.</summary>
+    IReadOnlyList<string> EncryptedUnsealKeysBase64 { get; }
+
     bool Sealed { get; }
 
     void Seal();

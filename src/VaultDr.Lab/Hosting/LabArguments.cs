@@ -12,6 +12,8 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
           --ca-out PATH         where to write the CA certificate (default: temp folder)
           --key-shares N        unseal key shares (1-255, default 5)
           --key-threshold N     unseal key threshold (1-shares, default 3)
+          --pgp-key FILE        an OpenPGP public key (armored, binary or base64) per share, in order, as
+                                vault operator init -pgp-keys: the shares then exist only encrypted
           --vault-version V     Vault version to emulate: 1.15 (default), 2.0, 1.9, 0.11
           --state-step-ms N     secondary state step delay (default 150)
           --catch-up-ms N       secondary WAL catch-up delay (default 300)
@@ -30,6 +32,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
         int? parentPid = null;
         string version = "1.15";
         string? caOut = null;
+        var pgpKeys = new List<string>();
         bool tls = false, readyJson = false;
         try
         {
@@ -52,6 +55,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
                     case "--ca-out": caOut = Value(); break;
                     case "--key-shares": shares = Number(1, 255); break;
                     case "--key-threshold": threshold = Number(1, 255); break;
+                    case "--pgp-key": pgpKeys.Add(PgpKey(Value())); break;
                     case "--vault-version":
                         version = Value();
                         if (!Version.TryParse(version, out _))
@@ -73,6 +77,11 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
             {
                 throw new FormatException($"--key-threshold ({threshold}) cannot exceed --key-shares ({shares}).");
             }
+
+            if (pgpKeys.Count > 0 && pgpKeys.Count != shares)
+            {
+                throw new FormatException($"{VaultMessages.IncorrectNumberOfPgpKeys}: {pgpKeys.Count} --pgp-key for {shares} --key-shares (one key per share).");
+            }
         }
         catch (FormatException e)
         {
@@ -86,11 +95,22 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
             Tls = tls,
             KeyShares = shares,
             KeyThreshold = threshold,
+            PgpKeys = pgpKeys,
             VaultVersion = version,
             StateStepDelay = TimeSpan.FromMilliseconds(stateStep),
             CatchUpDelay = TimeSpan.FromMilliseconds(catchUp),
             HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat),
         };
         return new LabArguments(options, caOut, parentPid, readyJson);
+    }
+
+    /// <summary>A --pgp-key file read as Vault's CLI reads -pgp-keys files, checked as Vault checks pgp_keys at init.</summary>
+    private static string PgpKey(string path)
+    {
+        var key = VaultPgpKey.ReadFile(path, out var readError) ?? throw new FormatException($"--pgp-key {path}: {readError}");
+        var parsed = VaultPgpKey.Parse(key, out var parseError) ?? throw new FormatException($"--pgp-key {path}: {parseError}");
+        return parsed.CanEncrypt(DateTime.UtcNow)
+            ? key
+            : throw new FormatException($"--pgp-key {path}: nothing can be encrypted to key {parsed.Fingerprint} (no valid encryption subkey).");
     }
 }

@@ -43,6 +43,8 @@ internal sealed class FakeNode : ILabClusterNode
 
     public IReadOnlyList<string> UnsealKeysBase64 { get; }
 
+    public IReadOnlyList<string> EncryptedUnsealKeysBase64 { get; } = [];
+
     public bool Sealed => _sealed;
 
     public void Seal() => _sealed = true;
