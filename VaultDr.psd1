@@ -29,6 +29,7 @@
         'Revoke-VaultDrOperationToken'
         'New-VaultDrOperationToken'
         'Unprotect-VaultDrOperationToken'
+        'Unprotect-VaultDrKeyShare'
         # Runbook-grade orchestration.
         'Get-VaultDrHealth'
         'Test-VaultDrReplication'
@@ -63,6 +64,7 @@
         'Clear-VaultDrLabRequest'
         'Set-VaultDrLabSecret'
         'Get-VaultDrLabSecret'
+        'New-VaultDrLabPgpKey'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -16,6 +16,9 @@ internal sealed class LabStartOptions
 
     public int KeyThreshold { get; init; } = 3;
 
+    /// <summary>One public key file per share (file system paths, already checked): the lab's --pgp-key.</summary>
+    public IReadOnlyList<string> PgpKeyFiles { get; init; } = [];
+
     public string VaultVersion { get; init; } = "1.15";
 
     public int? StateStepDelayMs { get; init; }
@@ -158,6 +161,11 @@ internal static class LabLauncher
         yield return options.KeyThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture);
         yield return "--vault-version";
         yield return options.VaultVersion;
+        foreach (var file in options.PgpKeyFiles)
+        {
+            yield return "--pgp-key";
+            yield return file;
+        }
         if (options.Tls)
         {
             yield return "--tls";
@@ -211,6 +219,8 @@ internal static class LabLauncher
                 ClusterAddress = new Uri(cluster.GetString("clusterAddress") ?? string.Empty),
                 RootToken = rootToken,
                 UnsealKeys = cluster.GetStringArray("unsealKeys").Select(SecretText.Protect).ToArray(),
+                EncryptedUnsealKeys = cluster.GetStringArray("encryptedUnsealKeys").ToArray(),
+                PgpFingerprints = cluster.GetStringArray("pgpFingerprints").ToArray(),
                 KeyThreshold = (int)(cluster.GetInt64("keyThreshold") ?? 0),
                 CACertificateFile = caFile,
                 Lab = lab,

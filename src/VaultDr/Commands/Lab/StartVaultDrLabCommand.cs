@@ -23,6 +23,15 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
     [ValidateRange(1, 10)]
     public int KeyThreshold { get; set; } = 3;
 
+    /// <summary>
+    /// One OpenPGP public key file per key share, as vault operator init -pgp-keys: the shares then exist only encrypted
+    /// (LabCluster.EncryptedUnsealKeys). -KeyShares defaults to the number of files.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateCount(1, 10)]
+    public string[]? PgpKeyPath { get; set; }
+
     /// <summary>The Vault version whose behaviour to emulate, e.g. 1.15 (default), 2.0 or 0.11 (legacy OTP).</summary>
     [Parameter]
     [ValidatePattern(@"^\d+\.\d+(\.\d+)?$")]
@@ -41,6 +50,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
 
     protected override void ProcessRecord()
     {
+        var pgpKeyFiles = PgpKeyFiles();
         if (KeyThreshold > KeyShares)
         {
             ThrowFailure(new VaultDrArgumentException("VaultDrInvalidKeyThreshold", $"-KeyThreshold ({KeyThreshold}) cannot be more than -KeyShares ({KeyShares})."), null);
@@ -57,6 +67,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
             Tls = Tls,
             KeyShares = KeyShares,
             KeyThreshold = KeyThreshold,
+            PgpKeyFiles = pgpKeyFiles,
             VaultVersion = VaultVersion,
             StateStepDelayMs = StateStepDelayMs >= 0 ? StateStepDelayMs : null,
             CatchUpDelayMs = CatchUpDelayMs >= 0 ? CatchUpDelayMs : null,
@@ -75,7 +86,47 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
         }
 
         LabRegistry.Add(lab);
+        if (pgpKeyFiles.Count > 0)
+        {
+            Streams.Verbose("The unseal key shares are PGP-encrypted (EncryptedUnsealKeys) and UnsealKeys is empty, as after vault operator init -pgp-keys: decrypt shares with Unprotect-VaultDrKeyShare.");
+        }
+
         Streams.Verbose($"Lab process {lab.ProcessId} is ready; control API at {lab.ControlAddress}.");
         WriteObject(lab.Clusters, enumerateCollection: true);
+    }
+
+    /// <summary>
+    /// The -PgpKeyPath files, resolved and checked before the lab starts (each must be a public key Vault can encrypt
+    /// to), one per share: -KeyShares follows their number unless given, and -KeyThreshold then stays within it.
+    /// </summary>
+    private List<string> PgpKeyFiles()
+    {
+        if (PgpKeyPath is not { Length: > 0 } paths)
+        {
+            return [];
+        }
+
+        var files = paths.Select(path => Checked(() => FileSystemPaths.Resolve(this, path, nameof(PgpKeyPath)), path)).ToList();
+        foreach (var file in files)
+        {
+            Checked(() => Pgp.PgpKeyFiles.ReadPublicKeyFile(file, nameof(PgpKeyPath), DateTime.UtcNow), file);
+        }
+
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(KeyShares)))
+        {
+            KeyShares = files.Count;
+            KeyThreshold = MyInvocation.BoundParameters.ContainsKey(nameof(KeyThreshold)) ? KeyThreshold : Math.Min(KeyThreshold, files.Count);
+        }
+        else if (KeyShares != files.Count)
+        {
+            ThrowFailure(
+                new VaultDrArgumentException(
+                    "VaultDrPgpKeyCountMismatch",
+                    $"-PgpKeyPath names {files.Count} key file(s) for {KeyShares} key shares: Vault wants one key per share (it answers 'incorrect number of PGP keys'). " +
+                    "Give one file per share, or leave -KeyShares out to have one share per file."),
+                null);
+        }
+
+        return files;
     }
 }
