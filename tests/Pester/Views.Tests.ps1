@@ -140,12 +140,40 @@ Describe 'Default views at 80 columns, with a lab' {
             Get-ListValue $list Lab | Should -Be "process $($p.Lab.ProcessId), control $($p.Lab.ControlAddress)"
         }
 
+        It 'VaultDr.LabCluster with PGP-encrypted shares, and VaultDr.LabPgpKey: fingerprints whole, the longest name too' {
+            $fingerprints = 'c9e4f6b2a3d1e5f708192a3b4c5d6e7f8091a2b3', '17773008bbd3b2fae82cf5b9a1244f7fbedaac4a'
+            $pgpCluster = [VaultDr.LabCluster]@{ Name = 'vault-1'; Address = $p.Address; ClusterAddress = $p.ClusterAddress; KeyThreshold = 2; EncryptedUnsealKeys = 'wcBMA1', 'wcBMA2'; PgpFingerprints = $fingerprints }
+            $pair = [VaultDr.LabPgpKey]@{ Name = 'abcdefghijklmnopqrstuvwx-10'; UserId = 'abcdefghijklmnopqrstuvwx-10 (VaultDr lab) <abcdefghijklmnopqrstuvwx-10@vaultdr.invalid>'; Fingerprint = $fingerprints[0]; PublicKeyPath = '/tmp/k/abcdefghijklmnopqrstuvwx-10.pub.asc'; PrivateKeyPath = '/tmp/k/abcdefghijklmnopqrstuvwx-10.key.asc'; HasPassphrase = $true }
+
+            $cluster = Show-View $pgpCluster
+            Assert-View $cluster -Header Name, Address, ClusterAddress, UnsealKeys, RootToken
+            $cluster | Should -Match '(?m) 2 of 2 pgp +<hidden> *$'
+            Get-ListValue (Show-View $pgpCluster -List) UnsealKeys | Should -Be 'none in the clear: 2 PGP-encrypted, see EncryptedUnsealKeys'
+            $text = Show-View $pair, ([VaultDr.LabPgpKey]@{ Name = 'keyholder-1'; Fingerprint = $fingerprints[1] })
+            Assert-View $text -Header Name, Fingerprint, Passphrase
+            $text | Should -Match "(?m)^abcdefghijklmnopqrstuvwx-10 $($fingerprints[0]) yes *$"
+            $text | Should -Match "(?m)^keyholder-1 +$($fingerprints[1]) no *$"
+            $list = Show-View $pair -List
+            Assert-View $list -Label Name, UserId, Fingerprint, PublicKeyPath, PrivateKeyPath, HasPassphrase
+            Get-ListValue $list PrivateKeyPath | Should -Be $pair.PrivateKeyPath
+        }
+
         It 'VaultDr.VaultDrLab: one row per lab' {
             $lab = Get-VaultDrLab
             $text = Show-View $lab
 
             Assert-View $text -Header ProcessId, ControlAddress, Clusters, Tls, StartedAt, HasExited
             $text | Should -Match "(?m)^ *$($p.Lab.ProcessId) +$([regex]::Escape($p.Lab.ControlAddress.GetLeftPart('Authority'))) +3 +True +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +False *$"
+        }
+
+        It 'VaultDr.LabLogRecord: time, cluster, level, and the message wrapped whole' {
+            $records = @(Get-VaultDrLabLog -Cluster $p | Select-Object -Last 2) + [VaultDr.LabLogRecord]@{
+                Time = $now; Cluster = 'vault-10'; Level = 'ERROR'; Message = 'replication: state is still irreconcilable after reindex, try reindexing primary cluster'
+            }
+            $text = Show-View $records
+
+            Assert-View $text -Header Time, Cluster, Level, Message
+            ($text -replace '\s+', ' ') | Should -Match 'vault-10 ERROR replication: state is still irreconcilable after reindex, try reindexing primary cluster'
         }
 
         It 'VaultDr.LabRequestRecord: a long path wraps before its slashes' {
@@ -413,6 +441,6 @@ Describe 'Every view of the format files' {
             $seen[$type] = $true
         }
         @($expected | Where-Object { -not $Rendered.Contains($_) }) | Should -BeNullOrEmpty
-        $expected.Count | Should -BeGreaterOrEqual 19
+        $expected.Count | Should -BeGreaterOrEqual 21
     }
 }
