@@ -217,7 +217,7 @@ Describe 'The failover summary' {
         $text | Should -BeLike '## DR failover vault-1 -> vault-2: SUCCEEDED*'
         $text | Should -Match '\| vault-1 \([^)]+\) \| primary, running, WAL \d+ \| secondary, stream-wals, WAL \d+ \|'
         $text | Should -Match '\| vault-2 \([^)]+\) \| secondary, stream-wals, WAL \d+ \| primary, running, WAL \d+ \|'
-        $text | Should -Match '\| 4 \| Promote the secondary \| vault-2 [^|]+\| Succeeded \| \d+\.\d s \| promote sent \|'
+        $text | Should -Match '\| 5 \| Promote the secondary \| vault-2 [^|]+\| Succeeded \| \d+\.\d s \| promote sent \|'
         ($text -split "`n" | Where-Object { $_ -match '^\| \d+ \|' }).Count | Should -Be $report.Steps.Count
     }
 }

@@ -55,6 +55,8 @@ Describe 'Merkle corruption, the merkle check and reindex' {
     It 'a corrupt replicated tree on the secondary: reported, never stream-wals, repaired by reindexing the secondary' {
         $pair.Secondary | Set-VaultDrLabCluster -CorruptMerkleTree Replicated
         (Get-VaultDrStatus -Connection $pair.Secondary.Connection).CorruptedMerkleTree | Should -BeTrue
+        # The stream notices at its next step; from then on it never streams WALs until the reindex.
+        Wait-Until { (Get-VaultDrStatus -Connection $pair.Secondary.Connection).State -ne 'stream-wals' } -Because 'the corrupt tree stops the stream'
         Get-LabSecondaryStates $pair.Secondary | Should -Not -Contain 'stream-wals'
         (Test-VaultDrReplication -Primary $pair.Primary.Connection -Secondary $pair.Secondary.Connection).MerkleMatch | Should -BeFalse
 
@@ -254,8 +256,8 @@ Describe 'The replication status endpoint switch' {
     It 'off: the three status paths answer 404 "disabled path"; on again: they answer' {
         $cluster | Set-VaultDrLabCluster -StatusEndpointsDisabled $true
         Get-VaultDrStatus -Connection $cluster.Connection -ErrorVariable failure -ErrorAction SilentlyContinue
-        $failure[0].FullyQualifiedErrorId | Should -Be 'VaultDrNotFound,VaultDr.Commands.GetVaultDrStatusCommand'
-        $failure[0].Exception.Message | Should -Match 'disabled path$'
+        $failure[0].FullyQualifiedErrorId | Should -Be 'VaultDrStatusEndpointsDisabled,VaultDr.Commands.GetVaultDrStatusCommand'
+        $failure[0].Exception.Message | Should -Match 'disable_replication_status_endpoints is true \(Vault answered 404 "disabled path"\)'
         foreach ($path in 'sys/replication/status', 'sys/replication/performance/status') {
             $answer = Invoke-LabApi $cluster GET $path
             $answer.Status | Should -Be 404
