@@ -30,6 +30,7 @@
         'New-VaultDrOperationToken'
         'Unprotect-VaultDrOperationToken'
         'Get-VaultDrSealStatus'
+        'Unprotect-VaultDrKeyShare'
         # Runbook-grade orchestration.
         'Get-VaultDrHealth'
         'Test-VaultDrReplication'
@@ -64,6 +65,7 @@
         'Clear-VaultDrLabRequest'
         'Set-VaultDrLabSecret'
         'Get-VaultDrLabSecret'
+        'New-VaultDrLabPgpKey'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

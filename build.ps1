@@ -5,7 +5,7 @@
 .DESCRIPTION
     Plain PowerShell, no task library. Tasks run in the order given.
     Build   dotnet publish into out/VaultDr (VaultDr.dll, version-stamped psd1, format file, help; VaultDr.Http
-            and RestSharp in dependencies/; the lab in lab/).
+            and RestSharp, VaultDr.OpenPgp and BouncyCastle in dependencies/; the lab in lab/).
     Test    Build and Package, then xunit, then Pester in a fresh pwsh against out/VaultDr. Ends with "N passed, N failed".
     Docs    Builds MAML help and about_VaultDr.help.txt from docs/ into out/VaultDr/en-US: with PlatyPS's
             New-ExternalHelp when PlatyPS is installed, else with tools/VaultDr.HelpBuilder (Markdig).
@@ -58,7 +58,7 @@ function Invoke-Build {
     Invoke-Native 'dotnet publish' {
         dotnet publish (Join-Path $Root 'src/VaultDr/VaultDr.csproj') -c $Configuration -o $publish --nologo -v quiet
     }
-    # The root holds only what PowerShell loads itself. Every other assembly (VaultDr.Http, RestSharp)
+    # The root holds only what PowerShell loads itself. Every other assembly (VaultDr.Http, RestSharp, VaultDr.OpenPgp, BouncyCastle)
     # goes to dependencies/, which VaultDr loads into its own AssemblyLoadContext (src/VaultDr/Loading):
     # next to VaultDr.dll the default context would load them and clash with other modules' copies.
     $dependencies = Join-Path $ModuleOut 'dependencies'
@@ -67,7 +67,7 @@ function Invoke-Build {
     # The views, one format file per subject (VaultDr.psd1's FormatsToProcess lists them).
     Copy-Item (Join-Path $publish 'VaultDr.*.format.ps1xml') $ModuleOut
     Get-ChildItem -Path $publish -Filter *.dll | Where-Object Name -ne 'VaultDr.dll' | Copy-Item -Destination $dependencies
-    foreach ($file in 'VaultDr.Http.dll', 'RestSharp.dll') {
+    foreach ($file in 'VaultDr.Http.dll', 'RestSharp.dll', 'VaultDr.OpenPgp.dll', 'BouncyCastle.Cryptography.dll') {
         if (-not (Test-Path (Join-Path $dependencies $file))) { throw "The publish output has no $file." }
     }
     $version = Get-ModuleVersion

@@ -85,6 +85,12 @@ public sealed class VaultDrArgumentException : VaultDrException
         : base(errorId, ErrorCategory.InvalidArgument, message, innerException)
     {
     }
+
+    /// <summary>Input refused for a reason with a category of its own: a file that is not there (ObjectNotFound), a wrong passphrase (AuthenticationError).</summary>
+    internal VaultDrArgumentException(string errorId, string message, ErrorCategory category, Exception? innerException = null)
+        : base(errorId, category, message, innerException)
+    {
+    }
 }
 
 /// <summary>A multi-step operation could not continue (for example, key shares ran out).</summary>

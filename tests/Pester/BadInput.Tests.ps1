@@ -74,6 +74,10 @@ BeforeAll {
             '^RedirectTo$' { return [uri]'https://127.0.0.1:1/' }
             '^Nonce$' { return $Nonce }
             '^PrimaryClusterAddress$' { return , @('10.0.0.2:8201') }
+            # GnuPG's fixtures (tests/VaultDr.Tests/OpenPgp/GnuPg): a real private key and a share encrypted for it.
+            '^PgpPrivateKeyPath$' { return , @(Join-Path $PSScriptRoot '../VaultDr.Tests/OpenPgp/GnuPg/ecc.sec.asc') }
+            '^PgpKeyPath$' { return $(if ($Parameter.ParameterType -eq [string[]]) { , @(Join-Path $PSScriptRoot '../VaultDr.Tests/OpenPgp/GnuPg/rsa.pub.asc') } else { Join-Path $PSScriptRoot '../VaultDr.Tests/OpenPgp/GnuPg/rsa.pub.asc' }) }
+            '^EncryptedKeyShare$' { return , @((Get-Content -Raw (Join-Path $PSScriptRoot '../VaultDr.Tests/OpenPgp/GnuPg/ecc.msg.b64')).Trim()) }
         }
         $type = $Parameter.ParameterType
         if ($type -eq [switch]) { return $null }
@@ -105,7 +109,7 @@ BeforeAll {
         if ($set.Name -eq 'Address' -and $command.Parameters.ContainsKey('Connection')) { $arguments.Remove('Connection') }
         if ($command.Parameters.ContainsKey('Confirm')) { $arguments.Confirm = $false }
         # These start or stop labs and clusters: -WhatIf keeps a legitimate value from doing it (other lab cmdlets act on this file's own lab).
-        if ($CommandName -in 'Start-VaultDrLab', 'Stop-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster') { $arguments.WhatIf = $true }
+        if ($CommandName -in 'Start-VaultDrLab', 'Stop-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster', 'New-VaultDrLabPgpKey') { $arguments.WhatIf = $true }
         $arguments
     }
 
@@ -196,6 +200,8 @@ Describe 'Bad input for every parameter of every cmdlet' {
             @{ Id = 'VaultDrInvalidEncodedToken'; Call = { Unprotect-VaultDrOperationToken -EncodedToken '***not base64***' -Otp (ConvertTo-TestSecret $OtpText) -ErrorAction Stop } }
             @{ Id = 'ParameterArgumentTransformationError'; Message = 'encoded token'; Call = { Unprotect-VaultDrOperationToken -EncodedToken ('a' * 1MB) -Otp (ConvertTo-TestSecret $OtpText) -ErrorAction Stop } }
             @{ Id = 'VaultDrInvalidKeyShare'; Call = { New-VaultDrOperationToken -Connection $Connection -KeyShare (ConvertTo-TestSecret 'zz!!') -Confirm:$false -ErrorAction Stop } }
+            @{ Id = 'VaultDrInvalidPgpKey'; Call = { New-VaultDrOperationToken -Connection $Connection -KeyShare (ConvertTo-TestSecret 'aa') -PgpKey 'bXlwZ3BrZXk=' -Confirm:$false -ErrorAction Stop } }
+            @{ Id = 'VaultDrPgpKeyFileNotFound'; Message = 'gpg --export'; Call = { Start-VaultDrOperationToken -Connection $Connection -PgpKeyPath (Join-Path $TestDrive 'none.asc') -Confirm:$false -ErrorAction Stop } }
             @{ Id = 'VaultDrInvalidId'; Call = { New-VaultDrSecondaryToken -Connection $Connection -Id ('a' * 1MB) -ErrorAction Stop } }
             @{ Id = 'ParameterArgumentTransformationError'; Call = { New-VaultDrSecondaryToken -Connection $Connection -Id x -Ttl -1 -ErrorAction Stop } }
             @{ Id = 'ParameterArgumentTransformationError'; Call = { New-VaultDrSecondaryToken -Connection $Connection -Id x -Ttl 0 -ErrorAction Stop } }

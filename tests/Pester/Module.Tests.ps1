@@ -81,17 +81,29 @@ BeforeDiscovery {
         @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'DisableUpgradeMigration'; Type = 'bool'; Mandatory = $false }
         @{ Name = 'Set-VaultDrAutopilotConfiguration'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
         @{ Name = 'Start-VaultDrOperationToken'; Parameter = 'PgpKey'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrOperationToken'; Parameter = 'PgpKeyPath'; Type = 'string'; Mandatory = $false }
         @{ Name = 'Stop-VaultDrOperationToken'; Parameter = 'PassThru'; Type = 'switch'; Mandatory = $false }
         @{ Name = 'Submit-VaultDrKeyShare'; Parameter = 'Key'; Type = 'securestring'; Mandatory = $true }
         @{ Name = 'Submit-VaultDrKeyShare'; Parameter = 'Nonce'; Type = 'string'; Mandatory = $false }
         @{ Name = 'Revoke-VaultDrOperationToken'; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $true }
         @{ Name = 'New-VaultDrOperationToken'; Parameter = 'KeyShare'; Type = 'securestring[]'; Mandatory = $true }
         @{ Name = 'New-VaultDrOperationToken'; Parameter = 'PgpKey'; Type = 'string'; Mandatory = $false }
+        @{ Name = 'New-VaultDrOperationToken'; Parameter = 'PgpKeyPath'; Type = 'string'; Mandatory = $false }
         @{ Name = 'New-VaultDrOperationToken'; Parameter = 'Force'; Type = 'switch'; Mandatory = $false }
         @{ Name = 'New-VaultDrOperationToken'; Parameter = 'AsPlainText'; Type = 'switch'; Mandatory = $false }
         @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'EncodedToken'; Type = 'securestring'; Mandatory = $true }
         @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'Otp'; Type = 'securestring'; Mandatory = $true }
+        @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'PgpPrivateKeyPath'; Type = 'string[]'; Mandatory = $true }
+        @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'PgpPassphrase'; Type = 'securestring'; Mandatory = $false }
         @{ Name = 'Unprotect-VaultDrOperationToken'; Parameter = 'AsPlainText'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Unprotect-VaultDrKeyShare'; Parameter = 'EncryptedKeyShare'; Type = 'string[]'; Mandatory = $true }
+        @{ Name = 'Unprotect-VaultDrKeyShare'; Parameter = 'PgpPrivateKeyPath'; Type = 'string[]'; Mandatory = $true }
+        @{ Name = 'Unprotect-VaultDrKeyShare'; Parameter = 'PgpPassphrase'; Type = 'securestring'; Mandatory = $false }
+        @{ Name = 'Unprotect-VaultDrKeyShare'; Parameter = 'AsPlainText'; Type = 'switch'; Mandatory = $false }
+        @{ Name = 'Start-VaultDrLab'; Parameter = 'PgpKeyPath'; Type = 'string[]'; Mandatory = $false }
+        @{ Name = 'New-VaultDrLabPgpKey'; Parameter = 'Path'; Type = 'string'; Mandatory = $true }
+        @{ Name = 'New-VaultDrLabPgpKey'; Parameter = 'Count'; Type = 'int'; Mandatory = $false }
+        @{ Name = 'New-VaultDrLabPgpKey'; Parameter = 'Passphrase'; Type = 'securestring'; Mandatory = $false }
     )
     # On a DR secondary each maintenance cmdlet takes the DR operation token, optional, from the pipeline by property name
     # too (an OperationToken or a batch token), exactly as Invoke-VaultDrPromote does; elsewhere the Vault token.
@@ -110,30 +122,30 @@ BeforeAll {
 }
 
 Describe 'The VaultDr module' {
-    It 'exports exactly the 20 DR cmdlets, the 5 orchestration cmdlets, the 9 maintenance cmdlets and the 17 lab cmdlets' {
+    It 'exports exactly the 21 DR cmdlets, the 5 orchestration cmdlets, the 9 maintenance cmdlets and the 18 lab cmdlets' {
         $expected = 'New-VaultDrConnection', 'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote',
             'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey',
             'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary',
             'Get-VaultDrOperationTokenProgress', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
             'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken', 'Unprotect-VaultDrOperationToken',
-            'Get-VaultDrHealth', 'Get-VaultDrSealStatus', 'Test-VaultDrReplication', 'Wait-VaultDrReplication', 'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken',
+            'Unprotect-VaultDrKeyShare', 'Get-VaultDrHealth', 'Get-VaultDrSealStatus', 'Test-VaultDrReplication', 'Wait-VaultDrReplication', 'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken',
             'Get-VaultDrReplicationStatus', 'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck', 'Repair-VaultDrReplication', 'Get-VaultDrRaftPeer',
             'Remove-VaultDrRaftPeer', 'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration',
             'Start-VaultDrLab', 'Stop-VaultDrLab', 'Get-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster',
             'Set-VaultDrLabCluster', 'Set-VaultDrLabFault', 'Set-VaultDrLabPartition', 'Clear-VaultDrLabFault', 'New-VaultDrLabStandby',
             'Stop-VaultDrLabStandby', 'Start-VaultDrLabStandby', 'Get-VaultDrLabLog',
-            'Get-VaultDrLabRequest', 'Clear-VaultDrLabRequest', 'Set-VaultDrLabSecret', 'Get-VaultDrLabSecret'
+            'Get-VaultDrLabRequest', 'Clear-VaultDrLabRequest', 'Set-VaultDrLabSecret', 'Get-VaultDrLabSecret', 'New-VaultDrLabPgpKey'
         $actual = Get-Command -Module VaultDr | ForEach-Object Name
-        $actual.Count | Should -Be 51
+        $actual.Count | Should -Be 53
         ($actual | Sort-Object) | Should -Be ($expected | Sort-Object)
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }
 
-    It 'ships only VaultDr.dll in its root; VaultDr.Http and RestSharp in dependencies/' {
+    It 'ships only VaultDr.dll in its root; VaultDr.Http and RestSharp, VaultDr.OpenPgp and BouncyCastle in dependencies/' {
         $folder = Split-Path -Parent (Resolve-Path $script:ModuleManifest)
         Get-ChildItem -Path $folder -Filter *.dll | ForEach-Object Name | Should -Be @('VaultDr.dll')
         $dependencies = Get-ChildItem -Path (Join-Path $folder 'dependencies') -Recurse -File | ForEach-Object Name | Sort-Object
-        $dependencies | Should -Be @('RestSharp.dll', 'VaultDr.Http.dll')
+        $dependencies | Should -Be @('BouncyCastle.Cryptography.dll', 'RestSharp.dll', 'VaultDr.Http.dll', 'VaultDr.OpenPgp.dll')
     }
 
     It 'loads VaultDr.Http and RestSharp into its own load context, not the default one' {
@@ -150,10 +162,26 @@ Describe 'The VaultDr module' {
         ($loaded | Where-Object { $_.GetName().Name -eq 'RestSharp' }).Location | Should -Be (Join-Path (Split-Path -Parent (Resolve-Path $script:ModuleManifest)) 'dependencies/RestSharp.dll')
     }
 
+    It 'loads VaultDr.OpenPgp and BouncyCastle into its own load context when it first reads a PGP key' {
+        # A GnuPG message for the RSA fixture key, given the Curve25519 one: both are parsed, then refused (no matching key).
+        $fixtures = Join-Path $PSScriptRoot '../VaultDr.Tests/OpenPgp/GnuPg'
+        $message = (Get-Content -Raw (Join-Path $fixtures 'rsa.msg.b64')).Trim()
+        Unprotect-VaultDrOperationToken -EncodedToken $message -PgpPrivateKeyPath (Join-Path $fixtures 'ecc.sec.asc') -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'VaultDrPgpNoMatchingKey,*'
+        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'VaultDr.OpenPgp', 'BouncyCastle.Cryptography' }
+        foreach ($name in 'VaultDr.OpenPgp', 'BouncyCastle.Cryptography') {
+            $assembly = @($loaded | Where-Object { $_.GetName().Name -eq $name })
+            $assembly.Count | Should -Be 1 -Because "$name is loaded once"
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly[0]).Name | Should -Be 'VaultDr'
+            $assembly[0].Location | Should -Be (Join-Path (Split-Path -Parent (Resolve-Path $script:ModuleManifest)) "dependencies/$name.dll")
+        }
+    }
+
     It 'keeps the lab, a separate process, in its own lab folder with nothing else' {
         $folder = Split-Path -Parent (Resolve-Path $script:ModuleManifest)
         Get-ChildItem -Path $folder -Directory | Where-Object Name -notin 'en-US', 'dependencies' | ForEach-Object Name | Should -Be @('lab')
-        Get-ChildItem -Path (Join-Path $folder 'lab') -Recurse -Filter *.dll | ForEach-Object Name | Should -Be @('VaultDr.Lab.dll')
+        # The lab is its own process, so BouncyCastle beside it is no clash.
+        Get-ChildItem -Path (Join-Path $folder 'lab') -Recurse -Filter *.dll | ForEach-Object Name | Sort-Object | Should -Be @('BouncyCastle.Cryptography.dll', 'VaultDr.Lab.dll')
     }
 
     It '<Name> has -<Parameter> of type <Type>, mandatory: <Mandatory>' -ForEach $script:ParameterCases {
@@ -209,7 +237,7 @@ Describe 'The VaultDr module' {
     }
 
     It 'every exported cmdlet that is not a read or a local decode supports -WhatIf and -Confirm' {
-        $local = 'New-VaultDrConnection', 'Unprotect-VaultDrOperationToken'
+        $local = 'New-VaultDrConnection', 'Unprotect-VaultDrOperationToken', 'Unprotect-VaultDrKeyShare'
         $changing = Get-Command -Module VaultDr | Where-Object { $_.Verb -notin 'Get', 'Test', 'Wait' -and $local -notcontains $_.Name }
         $changing.Count | Should -BeGreaterThan 20
         foreach ($command in $changing) {
@@ -218,7 +246,7 @@ Describe 'The VaultDr module' {
     }
 
     It 'reading cmdlets do not pretend to change anything' {
-        foreach ($name in 'Get-VaultDrStatus', 'Get-VaultDrOperationTokenProgress', 'Unprotect-VaultDrOperationToken', 'New-VaultDrConnection',
+        foreach ($name in 'Get-VaultDrStatus', 'Get-VaultDrOperationTokenProgress', 'Unprotect-VaultDrOperationToken', 'Unprotect-VaultDrKeyShare', 'New-VaultDrConnection',
             'Get-VaultDrReplicationStatus', 'Get-VaultDrRaftPeer', 'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration') {
             (Get-CmdletAttribute $name).SupportsShouldProcess | Should -BeFalse -Because $name
         }

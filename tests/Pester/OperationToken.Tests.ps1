@@ -154,11 +154,10 @@ Describe 'The single-step operation token cmdlets' {
         ConvertFrom-TestSecret $progress.Otp | Should -BeExactly $OtpText
     }
 
-    It 'Start-VaultDrOperationToken -PgpKey sends pgp_key' {
-        $null = $stub.Respond('PUT', $AttemptPath, 200, '{"started":true,"nonce":"n-1","progress":0,"required":3,"pgp_fingerprint":"abcd1234","complete":false}')
-        $progress = Start-VaultDrOperationToken -Connection $connection -PgpKey 'bXlwZ3BrZXk='
-        $stub.Requests[0].Body | Should -Be '{"pgp_key":"bXlwZ3BrZXk="}'
-        $progress.PgpFingerprint | Should -Be 'abcd1234'
+    It 'Start-VaultDrOperationToken -PgpKey refuses what is no OpenPGP key before any request (Pgp.Tests.ps1 has real keys)' {
+        $thrown = { Start-VaultDrOperationToken -Connection $connection -PgpKey 'bXlwZ3BrZXk=' -ErrorAction Stop } | Should -Throw -PassThru
+        $thrown.FullyQualifiedErrorId | Should -Be 'VaultDrInvalidPgpKey,VaultDr.Commands.StartVaultDrOperationTokenCommand'
+        $stub.Requests.Count | Should -Be 0
     }
 
     It 'Stop-VaultDrOperationToken DELETEs the attempt with a {} body and returns nothing' {

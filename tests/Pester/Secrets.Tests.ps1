@@ -55,6 +55,9 @@ Describe 'Secrets stay out of every stream, the transcript and $Error' {
         $Result.ErrorIds | Should -Contain 'VaultDrInvalidRequest,VaultDr.Commands.SubmitVaultDrKeyShareCommand'
         $Result.ErrorIds | Should -Contain 'VaultDrActivationTokenExpired,VaultDr.Commands.EnableVaultDrSecondaryCommand'
         $Result.ErrorIds | Should -Contain 'VaultDrInvalidEncodedToken,VaultDr.Commands.UnprotectVaultDrOperationTokenCommand'
+        # PGP: a wrong passphrase, and a decrypted token offered as a key share.
+        $Result.ErrorIds | Should -Contain 'VaultDrPgpWrongPassphrase,VaultDr.Commands.UnprotectVaultDrOperationTokenCommand'
+        $Result.ErrorIds | Should -Contain 'VaultDrInvalidEncryptedKeyShare,VaultDr.Commands.UnprotectVaultDrKeyShareCommand'
         # The maintenance cmdlets on a DR secondary: the token in a body, and as X-Vault-Token (autopilot).
         $Result.ErrorIds | Should -Contain 'VaultDrInvalidRequest,VaultDr.Commands.StartVaultDrReindexCommand'
         $Result.ErrorIds | Should -Contain 'VaultDrInvalidRequest,VaultDr.Commands.GetVaultDrAutopilotStateCommand'

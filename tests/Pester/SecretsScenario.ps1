@@ -14,6 +14,11 @@ $ErrorActionPreference = 'Continue'
 
 $jwt = New-TestActivationJwt
 $secrets = @($VaultTokenText, $DrOperationTokenText, $OtpText, $EncodedTokenText, $jwt) + $KeyShareTexts
+# PGP (GnuPG fixtures, tests/VaultDr.Tests/OpenPgp/GnuPg): the passphrases, right and wrong, and what the decryptions yield.
+$gnupg = Join-Path $PSScriptRoot '../VaultDr.Tests/OpenPgp/GnuPg'
+$pgpToken = (Get-Content -Raw (Join-Path $gnupg 'rsa.msg.b64')).Trim()
+$pgpShare = (Get-Content -Raw (Join-Path $gnupg 'ecc.msg.b64')).Trim()
+$secrets += 'correct horse', 'wrong horse', 'hvs.FixtureTokenFromGnuPG12', '0a1b2c3d'
 
 function New-EchoJson([string[]] $Echoed, [string] $Field = 'errors') {
     @{ $Field = @("rejected: $($Echoed -join ' | ')") } | ConvertTo-Json -Compress
@@ -112,6 +117,11 @@ $scenario = {
     New-VaultDrOperationToken -Connection $c -KeyShare $shares[0] @common
     Unprotect-VaultDrOperationToken -EncodedToken $EncodedTokenText -Otp (ConvertTo-TestSecret $OtpText) @common
     Unprotect-VaultDrOperationToken -EncodedToken $EncodedTokenText -Otp (ConvertTo-TestSecret ($OtpText.Substring(2))) @common
+    Unprotect-VaultDrOperationToken -EncodedToken $pgpToken -PgpPrivateKeyPath (Join-Path $gnupg 'rsa.sec.asc') -PgpPassphrase (ConvertTo-TestSecret 'correct horse') @common
+    Unprotect-VaultDrOperationToken -EncodedToken $pgpToken -PgpPrivateKeyPath (Join-Path $gnupg 'rsa.sec.asc') -PgpPassphrase (ConvertTo-TestSecret 'wrong horse') @common
+    Unprotect-VaultDrKeyShare -EncryptedKeyShare $pgpShare -PgpPrivateKeyPath (Join-Path $gnupg 'ecc.sec.asc') @common
+    # A decrypted token is no key share: refused, without quoting it.
+    Unprotect-VaultDrKeyShare -EncryptedKeyShare $pgpToken -PgpPrivateKeyPath (Join-Path $gnupg 'rsa.sec.asc') -PgpPassphrase (ConvertTo-TestSecret 'correct horse') @common
     Get-VaultDrReplicationStatus -Connection $c @common
     Start-VaultDrReindex -Connection $c @high
     Start-VaultDrReindex -Connection $c -DrOperationToken $op -Diff @high

@@ -146,6 +146,24 @@ Describe 'Default views at 80 columns, with a lab' {
             Get-ListValue (Show-View $kms -List) RecoveryKeys | Should -Be '3 keys <hidden>'
         }
 
+        It 'VaultDr.LabCluster with PGP-encrypted shares, and VaultDr.LabPgpKey: fingerprints whole, the longest name too' {
+            $fingerprints = 'c9e4f6b2a3d1e5f708192a3b4c5d6e7f8091a2b3', '17773008bbd3b2fae82cf5b9a1244f7fbedaac4a'
+            $pgpCluster = [VaultDr.LabCluster]@{ Name = 'vault-1'; Address = $p.Address; ClusterAddress = $p.ClusterAddress; KeyThreshold = 2; EncryptedUnsealKeys = 'wcBMA1', 'wcBMA2'; PgpFingerprints = $fingerprints }
+            $pair = [VaultDr.LabPgpKey]@{ Name = 'abcdefghijklmnopqrstuvwx-10'; UserId = 'abcdefghijklmnopqrstuvwx-10 (VaultDr lab) <abcdefghijklmnopqrstuvwx-10@vaultdr.invalid>'; Fingerprint = $fingerprints[0]; PublicKeyPath = '/tmp/k/abcdefghijklmnopqrstuvwx-10.pub.asc'; PrivateKeyPath = '/tmp/k/abcdefghijklmnopqrstuvwx-10.key.asc'; HasPassphrase = $true }
+
+            $cluster = Show-View $pgpCluster
+            Assert-View $cluster -Header Name, Address, ClusterAddress, UnsealKeys, RootToken
+            $cluster | Should -Match '(?m) pgp 2/2 +<hidden> *$'
+            Get-ListValue (Show-View $pgpCluster -List) UnsealKeys | Should -Be 'none in the clear: 2 PGP-encrypted, see EncryptedUnsealKeys'
+            $text = Show-View $pair, ([VaultDr.LabPgpKey]@{ Name = 'keyholder-1'; Fingerprint = $fingerprints[1] })
+            Assert-View $text -Header Name, Fingerprint, Passphrase
+            $text | Should -Match "(?m)^abcdefghijklmnopqrstuvwx-10 $($fingerprints[0]) yes *$"
+            $text | Should -Match "(?m)^keyholder-1 +$($fingerprints[1]) no *$"
+            $list = Show-View $pair -List
+            Assert-View $list -Label Name, UserId, Fingerprint, PublicKeyPath, PrivateKeyPath, HasPassphrase
+            Get-ListValue $list PrivateKeyPath | Should -Be $pair.PrivateKeyPath
+        }
+
         It 'VaultDr.VaultDrLab: one row per lab' {
             $lab = Get-VaultDrLab
             $text = Show-View $lab

@@ -54,6 +54,7 @@ internal sealed class ClusterState : IDisposable
         RecoverySeal = options.AutoUnseal;
         UnsealKeys = RecoverySeal ? [] : shares;
         RecoveryKeys = RecoverySeal ? shares : [];
+        EncryptedUnsealKeys = EncryptShares(UnsealKeys, options.PgpKeys, StartedAt.UtcDateTime);
         RootToken = "hvs." + LabCrypto.Base62(24);
         Raft = new RaftCluster(name);
         Store.Tokens[RootToken] = new LabToken(RootToken, LabCrypto.Base62(24), "service", ["root"], null, 0, null, true);
@@ -128,6 +129,11 @@ internal sealed class ClusterState : IDisposable
 
     /// <summary>The shares sys/unseal and the operation-token ceremony take: the recovery keys with auto-unseal.</summary>
     public List<byte[]> SealKeys => RecoverySeal ? RecoveryKeys : UnsealKeys;
+    /// <summary>
+    /// The shares as init with pgp_keys returns them (keys_base64), fixed at init; empty without PGP keys. Later
+    /// changes of <see cref="UnsealKeys"/> (a DR secondary adopting its primary's) do not touch them, as in Vault.
+    /// </summary>
+    public IReadOnlyList<string> EncryptedUnsealKeys { get; }
 
     public string RootToken { get; set; }
 
@@ -395,6 +401,31 @@ internal sealed class ClusterState : IDisposable
         StateSince = Now;
         CatchUpSince = null;
         InitialSync = false;
+    }
+
+    /// <summary>
+    /// vault operator init -pgp-keys: each share's hex text (not its bytes) is encrypted for the key of the same
+    /// position, and returned as base64 of the binary message (vault/init.go, http/sys_init.go).
+    /// </summary>
+    private static string[] EncryptShares(List<byte[]> shares, IReadOnlyList<string> pgpKeys, DateTime utcNow)
+    {
+        if (pgpKeys.Count == 0)
+        {
+            return [];
+        }
+
+        if (pgpKeys.Count != shares.Count)
+        {
+            throw new ArgumentException(VaultMessages.IncorrectNumberOfPgpKeys, nameof(pgpKeys));
+        }
+
+        return shares.Select((share, i) =>
+        {
+            var key = VaultPgpKey.Parse(pgpKeys[i], out var parseError) ?? throw new ArgumentException(parseError, nameof(pgpKeys));
+            var message = key.Encrypt(System.Text.Encoding.ASCII.GetBytes(LabCrypto.Hex(share)), utcNow, out var encryptError)
+                ?? throw new ArgumentException(encryptError, nameof(pgpKeys));
+            return Convert.ToBase64String(message);
+        }).ToArray();
     }
 
     public void Dispose()

@@ -126,6 +126,9 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
         }
     }
 
+    /// <summary>The shares as init with pgp_keys returned them: base64 of each OpenPGP message (empty without PGP keys).</summary>
+    public IReadOnlyList<string> EncryptedUnsealKeysBase64 => _state.EncryptedUnsealKeys;
+
     public bool Sealed
     {
         get

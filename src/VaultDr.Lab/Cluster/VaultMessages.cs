@@ -172,8 +172,27 @@ internal static class VaultMessages
     // UNCONFIRMED
     public const string LegacyOtpInvalid = "the OTP must be the base64 encoding of 16 bytes";
 
-    // UNCONFIRMED
-    public const string PgpKeyInvalid = "error parsing PGP key: not valid base64";
+    // --- PGP (maintenance facts file, section 7) -------------------------------------------------
+    // The prefix "error parsing PGP key: " is CONFIRMED (facts file); the wrapped text is helper/pgpkeys' ("error decoding
+    // given PGP key: " + Go's base64 error), read in Vault's source; the byte offset for a wrongly padded value is UNCONFIRMED.
+    public static string PgpKeyNotBase64(int badByte) =>
+        $"error parsing PGP key: error decoding given PGP key: illegal base64 data at input byte {badByte}";
+
+    // Prefix CONFIRMED (facts file); "error parsing given PGP key: " + Go's openpgp error as helper/pgpkeys wraps it
+    // (Vault's source). Go's texts for a first byte without its top bit and a first packet that is no key are exact;
+    // for other damage the lab gives BouncyCastle's words (UNCONFIRMED).
+    public static string PgpKeyUnparsable(string detail) => $"error parsing PGP key: error parsing given PGP key: {detail}";
+
+    // UNCONFIRMED for the DR endpoint: the text of sys/generate-root's handler (Vault's source) when both are given; newer
+    // servers may let the otp win silently. VaultDr never sends both.
+    public const string OtpAndPgpKey = "only one of \"otp\" and \"pgp_key\" must be specified";
+
+    // UNCONFIRMED: how roottoken.EncodeToken (Vault's source) words a key that cannot encrypt, found only when the token
+    // is encrypted at the last key share; Go's openpgp text follows.
+    public static string PgpTokenEncryptionFailed(string detail) => $"error encrypting new root token: error setting up encryption for PGP message: {detail}";
+
+    // CONFIRMED (facts file, operator init -pgp-keys): one key per share.
+    public const string IncorrectNumberOfPgpKeys = "incorrect number of PGP keys";
 
     // --- Unseal (Vault http/sys_seal.go) ------------------------------------------------------
     public const string UnsealKeyOrReset = "'key' must be specified in request body as JSON, or 'reset' set to true";

@@ -29,6 +29,9 @@ public interface ILabClusterNode
     /// <summary>"shamir", or the KMS seal's type with auto-unseal.</summary>
     string SealType { get; }
 
+    /// <summary>With <see cref="LabOptions.PgpKeys"/>: the shares as operator init -pgp-keys returns them (keys_base64); else empty.</summary>
+    IReadOnlyList<string> EncryptedUnsealKeysBase64 { get; }
+
     bool Sealed { get; }
 
     void Seal();

@@ -103,6 +103,12 @@ public sealed class LabOptions
     /// </summary>
     public const string AutoUnsealSealType = "transit";
 
+    /// <summary>
+    /// As operator init's pgp_keys: one OpenPGP public key (base64 of its binary packets) per key share, in order. Each
+    /// cluster's shares then exist only encrypted for these keys (<see cref="ILabClusterNode.EncryptedUnsealKeysBase64"/>).
+    /// </summary>
+    public IReadOnlyList<string> PgpKeys { get; init; } = [];
+
     /// <summary>Vault version to emulate: "1.15" (default) or "2.0"; "0.11" emulates pre-1.0 (legacy OTP), "1.9" a 26-char OTP.</summary>
     public string VaultVersion { get; init; } = "1.15";
 

@@ -13,6 +13,8 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
           --key-shares N        unseal key shares (1-255, default 5); recovery key shares with --auto-unseal
           --key-threshold N     unseal key threshold (1-shares, default 3); recovery threshold with --auto-unseal
           --auto-unseal         clusters unseal through a KMS (seal type transit) and have recovery keys
+          --pgp-key FILE        an OpenPGP public key (armored, binary or base64) per share, in order, as
+                                vault operator init -pgp-keys: the shares then exist only encrypted (not with --auto-unseal)
           --vault-version V     Vault version to emulate: 1.15 (default), 2.0, 1.9, 0.11
           --state-step-ms N     secondary state step delay (default 150)
           --catch-up-ms N       secondary WAL catch-up delay (default 300)
@@ -37,6 +39,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
         int? parentPid = null;
         string version = "1.15";
         string? caOut = null;
+        var pgpKeys = new List<string>();
         bool tls = false, readyJson = false, autoUnseal = false;
         try
         {
@@ -61,6 +64,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
                     case "--key-threshold": threshold = Number(1, 255); break;
                     case "--auto-unseal": autoUnseal = true; break;
                     case "--vault-version": version = CheckVersion(Value(), "--vault-version"); break;
+                    case "--pgp-key": pgpKeys.Add(PgpKey(Value())); break;
                     case "--state-step-ms": stateStep = Number(0, 600_000); break;
                     case "--catch-up-ms": catchUp = Number(0, 600_000); break;
                     case "--heartbeat-ms": heartbeat = Number(1, 600_000); break;
@@ -73,6 +77,17 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
             if (threshold > shares)
             {
                 throw new FormatException($"--key-threshold ({threshold}) cannot exceed --key-shares ({shares}).");
+            }
+
+            if (pgpKeys.Count > 0 && autoUnseal)
+            {
+                // Vault encrypts recovery keys with -recovery-pgp-keys, a separate option the lab does not emulate.
+                throw new FormatException("--pgp-key encrypts unseal keys; an --auto-unseal cluster has recovery keys instead: give one or the other.");
+            }
+
+            if (pgpKeys.Count > 0 && pgpKeys.Count != shares)
+            {
+                throw new FormatException($"{VaultMessages.IncorrectNumberOfPgpKeys}: {pgpKeys.Count} --pgp-key for {shares} --key-shares (one key per share).");
             }
         }
         catch (FormatException e)
@@ -88,11 +103,22 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
             KeyShares = shares,
             KeyThreshold = threshold,
             AutoUnseal = autoUnseal,
+            PgpKeys = pgpKeys,
             VaultVersion = version,
             StateStepDelay = TimeSpan.FromMilliseconds(stateStep),
             CatchUpDelay = TimeSpan.FromMilliseconds(catchUp),
             HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat),
         };
         return new LabArguments(options, caOut, parentPid, readyJson);
+    }
+
+    /// <summary>A --pgp-key file read as Vault's CLI reads -pgp-keys files, checked as Vault checks pgp_keys at init.</summary>
+    private static string PgpKey(string path)
+    {
+        var key = VaultPgpKey.ReadFile(path, out var readError) ?? throw new FormatException($"--pgp-key {path}: {readError}");
+        var parsed = VaultPgpKey.Parse(key, out var parseError) ?? throw new FormatException($"--pgp-key {path}: {parseError}");
+        return parsed.CanEncrypt(DateTime.UtcNow)
+            ? key
+            : throw new FormatException($"--pgp-key {path}: nothing can be encrypted to key {parsed.Fingerprint} (no valid encryption subkey).");
     }
 }

@@ -97,8 +97,11 @@ public static class LabProcess
                 ["apiAddress"] = node.ApiAddress.ToString(),
                 ["clusterAddress"] = node.ClusterAddress.ToString(),
                 ["rootToken"] = node.RootToken,
-                ["unsealKeys"] = JsonSerializer.SerializeToNode(node.UnsealKeysHex.ToArray()),
-                ["unsealKeysBase64"] = JsonSerializer.SerializeToNode(node.UnsealKeysBase64.ToArray()),
+                // Initialised with PGP keys, a cluster's shares exist only encrypted, as Vault hands them out.
+                ["unsealKeys"] = JsonSerializer.SerializeToNode(Plain(lab, node.UnsealKeysHex)),
+                ["unsealKeysBase64"] = JsonSerializer.SerializeToNode(Plain(lab, node.UnsealKeysBase64)),
+                ["encryptedUnsealKeys"] = JsonSerializer.SerializeToNode(node.EncryptedUnsealKeysBase64.ToArray()),
+                ["pgpFingerprints"] = JsonSerializer.SerializeToNode(PgpFingerprints(lab)),
                 ["keyThreshold"] = lab.Options.AutoUnseal ? 0 : lab.Options.KeyThreshold,
                 ["sealType"] = node.SealType,
                 ["recoveryKeys"] = JsonSerializer.SerializeToNode(node.RecoveryKeysHex.ToArray()),
@@ -126,17 +129,38 @@ public static class LabProcess
         }
 
         text.AppendLine();
-        var kind = lab.Options.AutoUnseal ? $"Recovery keys (auto-unseal, seal type {LabOptions.AutoUnsealSealType}; " : "Unseal keys (";
-        text.AppendLine(FormattableString.Invariant($"{kind}threshold {lab.Options.KeyThreshold} of {lab.Options.KeyShares}):"));
-        foreach (var node in lab.Clusters)
+        if (lab.Options.PgpKeys.Count > 0)
         {
-            text.AppendLine($"  {node.Name}: {string.Join(" ", lab.Options.AutoUnseal ? node.RecoveryKeysHex : node.UnsealKeysHex)}");
+            text.AppendLine(FormattableString.Invariant($"Unseal keys (threshold {lab.Options.KeyThreshold} of {lab.Options.KeyShares}), PGP-encrypted, base64; decrypt with base64 -d | gpg -dq:"));
+            var fingerprints = PgpFingerprints(lab);
+            foreach (var node in lab.Clusters)
+            {
+                text.AppendLine($"  {node.Name}:");
+                foreach (var (share, i) in node.EncryptedUnsealKeysBase64.Select((share, i) => (share, i)))
+                {
+                    text.AppendLine($"    {fingerprints[i]}: {share}");
+                }
+            }
+        }
+        else
+        {
+            var kind = lab.Options.AutoUnseal ? $"Recovery keys (auto-unseal, seal type {LabOptions.AutoUnsealSealType}; " : "Unseal keys (";
+            text.AppendLine(FormattableString.Invariant($"{kind}threshold {lab.Options.KeyThreshold} of {lab.Options.KeyShares}):"));
+            foreach (var node in lab.Clusters)
+            {
+                text.AppendLine($"  {node.Name}: {string.Join(" ", lab.Options.AutoUnseal ? node.RecoveryKeysHex : node.UnsealKeysHex)}");
+            }
         }
 
         text.AppendLine();
         text.AppendLine("Press Ctrl+C to stop.");
         return text.ToString();
     }
+
+    private static string[] Plain(LabHost lab, IReadOnlyList<string> keys) => lab.Options.PgpKeys.Count > 0 ? [] : keys.ToArray();
+
+    private static string[] PgpFingerprints(LabHost lab) =>
+        lab.Options.PgpKeys.Select(key => VaultPgpKey.Parse(key, out _)?.Fingerprint ?? "").ToArray();
 
     private static void WatchParent(int pid, Action stop, CancellationToken cancellationToken)
     {

@@ -2,13 +2,15 @@ using System.Management.Automation;
 using System.Security;
 using VaultDr.Client;
 using VaultDr.Orchestration;
+using VaultDr.Pgp;
 
 namespace VaultDr.Commands;
 
 /// <summary>
 /// Runs the whole DR operation token ceremony on a DR secondary: start an attempt (Vault makes the OTP),
 /// submit key shares until Vault has enough, decode the token. If the shares run out first, the attempt
-/// is cancelled so no half-finished attempt is left behind.
+/// is cancelled so no half-finished attempt is left behind. With -PgpKeyPath (or -PgpKey) the token comes back
+/// encrypted for that OpenPGP key instead, for Unprotect-VaultDrOperationToken -PgpPrivateKeyPath (or gpg) to open.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "VaultDrOperationToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = AddressSet)]
 [OutputType(typeof(OperationToken))]
@@ -20,6 +22,7 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
         onDisabled: "It is not in DR replication: DR operation tokens exist only on a DR secondary.");
 
     private readonly List<SecureString> _shares = new();
+    private PgpRecipient? _pgpKey;
 
     /// <summary>Key shares come by value from the pipeline, so -Connection binds by property name only.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ConnectionSet, ValueFromPipelineByPropertyName = true)]
@@ -32,7 +35,11 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
     [ValidateNotNullOrEmpty]
     public SecureString[] KeyShare { get; set; } = Array.Empty<SecureString>();
 
-    /// <summary>Base64 PGP public key: the token comes back encrypted for it (EncodedToken) instead of decoded.</summary>
+    /// <summary>An OpenPGP public key file (armored or binary): the token comes back encrypted for it (EncodedToken) instead of decoded.</summary>
+    [Parameter]
+    public string? PgpKeyPath { get; set; }
+
+    /// <summary>The same as base64 of the binary key, as Vault's pgp_key takes it.</summary>
     [Parameter]
     public string? PgpKey { get; set; }
 
@@ -49,7 +56,7 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
 
     protected override void BeginProcessing()
     {
-        PgpKey = PgpKey is null ? null : Checked(() => ArgumentChecks.Text(PgpKey, nameof(PgpKey)));
+        _pgpKey = Checked(() => ArgumentChecks.PgpRecipient(PgpKey, PgpKeyPath is null ? null : FileSystemPaths.Resolve(this, PgpKeyPath, nameof(PgpKeyPath)), DateTime.UtcNow), PgpKeyPath ?? PgpKey);
         Checked(() => AzureDevOpsReporter.CheckVariableName(AzDevOpsVariable), AzDevOpsVariable);
     }
 
@@ -62,7 +69,22 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
         }
     }
 
-    protected override void EndProcessing() => base.ProcessRecord();
+    protected override void EndProcessing()
+    {
+        if (_shares.Count == 0)
+        {
+            // Only the pipeline can leave -KeyShare empty: an empty list piped in, such as the UnsealKeys of a lab cluster
+            // started with -PgpKeyPath, whose shares exist only encrypted.
+            ThrowFailure(
+                new VaultDrArgumentException(
+                    "VaultDrNoKeyShares",
+                    "No key share came through the pipeline, so no ceremony was started. Pipe in the key shares (SecureStrings). " +
+                    "Shares encrypted with PGP (vault operator init -pgp-keys, or a lab cluster's EncryptedUnsealKeys) must be decrypted first: pipe them through Unprotect-VaultDrKeyShare."),
+                null);
+        }
+
+        base.ProcessRecord();
+    }
 
     internal override RoleRequirement Requires => Role;
 
@@ -73,7 +95,7 @@ public sealed class NewVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
             return;
         }
 
-        var token = RunWorkflow((host, cancellationToken) => new OperationTokenCeremony(new DrEndpoints(connection, host.Log), host).RunAsync(_shares, PgpKey, Force, cancellationToken));
+        var token = RunWorkflow((host, cancellationToken) => new OperationTokenCeremony(new DrEndpoints(connection, host.Log), host).RunAsync(_shares, _pgpKey, Force, cancellationToken));
         Streams.Warning($"DR operation tokens do not expire. Delete this one with Revoke-VaultDrOperationToken when the operation on {connection.Name} is done.");
         if (AzDevOpsVariable is not null)
         {

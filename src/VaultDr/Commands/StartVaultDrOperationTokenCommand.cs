@@ -1,4 +1,7 @@
 using System.Management.Automation;
+using VaultDr.Client;
+using VaultDr.Orchestration;
+using VaultDr.Pgp;
 
 namespace VaultDr.Commands;
 
@@ -11,11 +14,18 @@ public sealed class StartVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
         onPrimary: "DR operation tokens are made on a DR secondary: run it there. On the primary, New-VaultDrBatchOperationToken prepares a batch token in advance.",
         onDisabled: "It is not in DR replication: DR operation tokens exist only on a DR secondary.");
 
-    /// <summary>Base64 PGP public key: the finished token comes back encrypted for it instead of OTP-encoded.</summary>
+    private PgpRecipient? _pgpKey;
+
+    /// <summary>An OpenPGP public key file (armored or binary): the finished token comes back encrypted for it instead of OTP-encoded.</summary>
+    [Parameter]
+    public string? PgpKeyPath { get; set; }
+
+    /// <summary>The same as base64 of the binary key, as Vault's pgp_key takes it.</summary>
     [Parameter]
     public string? PgpKey { get; set; }
 
-    protected override void BeginProcessing() => PgpKey = PgpKey is null ? null : Checked(() => ArgumentChecks.Text(PgpKey, nameof(PgpKey)));
+    protected override void BeginProcessing() =>
+        _pgpKey = Checked(() => ArgumentChecks.PgpRecipient(PgpKey, PgpKeyPath is null ? null : FileSystemPaths.Resolve(this, PgpKeyPath, nameof(PgpKeyPath)), DateTime.UtcNow), PgpKeyPath ?? PgpKey);
 
     internal override RoleRequirement Requires => Role;
 
@@ -26,6 +36,19 @@ public sealed class StartVaultDrOperationTokenCommand : VaultDrConnectedCmdlet
             return;
         }
 
-        WriteObject(Call(connection, (cluster, cancellationToken) => cluster.StartOperationTokenAsync(PgpKey, null, cancellationToken)));
+        if (_pgpKey is not { } pgpKey)
+        {
+            WriteObject(Call(connection, (cluster, cancellationToken) => cluster.StartOperationTokenAsync(null, null, cancellationToken)));
+            return;
+        }
+
+        // The attempt must encrypt for this key: a different pgp_fingerprint in the answer cancels it at once.
+        WriteObject(RunWorkflow(async (host, cancellationToken) =>
+        {
+            var cluster = new DrEndpoints(connection, host.Log);
+            var started = await cluster.StartOperationTokenAsync(pgpKey.KeyBase64, null, cancellationToken).ConfigureAwait(false);
+            await new OperationTokenCeremony(cluster, host).CheckFingerprintAsync(started, pgpKey, cancellationToken).ConfigureAwait(false);
+            return started;
+        }));
     }
 }

@@ -18,6 +18,8 @@ internal sealed class LabStartOptions
 
     /// <summary>Clusters with a KMS seal and recovery keys (KeyShares and KeyThreshold are then the recovery keys').</summary>
     public bool AutoUnseal { get; init; }
+    /// <summary>One public key file per share (file system paths, already checked): the lab's --pgp-key.</summary>
+    public IReadOnlyList<string> PgpKeyFiles { get; init; } = [];
 
     public string VaultVersion { get; init; } = "1.15";
 
@@ -161,6 +163,11 @@ internal static class LabLauncher
         yield return options.KeyThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture);
         yield return "--vault-version";
         yield return options.VaultVersion;
+        foreach (var file in options.PgpKeyFiles)
+        {
+            yield return "--pgp-key";
+            yield return file;
+        }
         if (options.Tls)
         {
             yield return "--tls";
@@ -219,6 +226,8 @@ internal static class LabLauncher
                 ClusterAddress = new Uri(cluster.GetString("clusterAddress") ?? string.Empty),
                 RootToken = rootToken,
                 UnsealKeys = cluster.GetStringArray("unsealKeys").Select(SecretText.Protect).ToArray(),
+                EncryptedUnsealKeys = cluster.GetStringArray("encryptedUnsealKeys").ToArray(),
+                PgpFingerprints = cluster.GetStringArray("pgpFingerprints").ToArray(),
                 KeyThreshold = (int)(cluster.GetInt64("keyThreshold") ?? 0),
                 SealType = cluster.GetString("sealType") ?? "shamir",
                 RecoveryKeys = cluster.GetStringArray("recoveryKeys").Select(SecretText.Protect).ToArray(),

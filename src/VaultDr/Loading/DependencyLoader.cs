@@ -6,15 +6,16 @@ namespace VaultDr.Loading;
 
 /// <summary>
 /// Microsoft's pattern for binary-module dependency conflicts: VaultDr.dll (the cmdlets, loaded by
-/// PowerShell into the default context) references VaultDr.Http, which is not beside it but in
-/// dependencies/. The default context cannot find it and raises Resolving; we answer with the copy in
-/// <see cref="VaultDrLoadContext"/>, where VaultDr.Http's own reference to RestSharp resolves to our
-/// RestSharp. The default context is only ever asked for "VaultDr.Http", a name no other module uses,
-/// so a RestSharp of any version that another module loaded, before or after us, never meets ours.
+/// PowerShell into the default context) references VaultDr.Http and VaultDr.OpenPgp, which are not beside it but in
+/// dependencies/. The default context cannot find them and raises Resolving; we answer with the copies in
+/// <see cref="VaultDrLoadContext"/>, where their own references resolve to our RestSharp and our BouncyCastle.
+/// The default context is only ever asked for "VaultDr.Http" and "VaultDr.OpenPgp", names no other module uses,
+/// so a RestSharp or BouncyCastle of any version that another module loaded, before or after us, never meets ours.
 /// </summary>
 public sealed class DependencyLoader : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
-    private const string TransportAssembly = "VaultDr.Http";
+    // VaultDr's own assemblies in dependencies/: the only names this handler answers for.
+    private static readonly string[] BridgeAssemblies = ["VaultDr.Http", "VaultDr.OpenPgp"];
 
     private static readonly object Gate = new();
     private static readonly string DependencyFolder =
@@ -49,8 +50,8 @@ public sealed class DependencyLoader : IModuleAssemblyInitializer, IModuleAssemb
 
     private static Assembly? Resolve(AssemblyLoadContext defaultContext, AssemblyName assemblyName)
     {
-        if (!string.Equals(assemblyName.Name, TransportAssembly, StringComparison.Ordinal)
-            || !File.Exists(Path.Combine(DependencyFolder, TransportAssembly + ".dll")))
+        if (assemblyName.Name is not { } name || !BridgeAssemblies.Contains(name, StringComparer.Ordinal)
+            || !File.Exists(Path.Combine(DependencyFolder, name + ".dll")))
         {
             return null;
         }

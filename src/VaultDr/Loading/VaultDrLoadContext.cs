@@ -4,7 +4,7 @@ using System.Runtime.Loader;
 namespace VaultDr.Loading;
 
 /// <summary>
-/// VaultDr's private load context: VaultDr.Http and RestSharp, from the module's dependencies/ folder.
+/// VaultDr's private load context: VaultDr.Http and RestSharp, VaultDr.OpenPgp and BouncyCastle, from the module's dependencies/ folder.
 /// Whatever is not there (the .NET libraries, System.Management.Automation) comes from the default
 /// context as usual.
 /// </summary>

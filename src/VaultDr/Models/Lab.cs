@@ -48,8 +48,22 @@ public sealed class LabCluster
     /// <summary>The root token that works on the cluster: after Enable-VaultDrSecondary, its primary's.</summary>
     public SecureString RootToken { get; internal set; } = new();
 
-    /// <summary>The unseal key shares (hex), as Vault prints them at init; none on an auto-unseal cluster.</summary>
+    /// <summary>
+    /// The unseal key shares (hex), as Vault prints them at init. Empty on an auto-unseal cluster (it has
+    /// <see cref="RecoveryKeys"/>) and for a cluster started with -PgpKeyPath: Vault never shows those shares in the
+    /// clear; see <see cref="EncryptedUnsealKeys"/>.
+    /// </summary>
     public SecureString[] UnsealKeys { get; init; } = Array.Empty<SecureString>();
+
+    /// <summary>
+    /// With Start-VaultDrLab -PgpKeyPath: each share encrypted for the key of the same position, base64 of the OpenPGP
+    /// message, as vault operator init -pgp-keys returns them (keys_base64). Unprotect-VaultDrKeyShare (or
+    /// base64 -d | gpg -dq) opens them. Not secret without the private keys. Empty otherwise.
+    /// </summary>
+    public string[] EncryptedUnsealKeys { get; init; } = Array.Empty<string>();
+
+    /// <summary>With -PgpKeyPath: the fingerprint of the key each of <see cref="EncryptedUnsealKeys"/> is encrypted for, in the same order.</summary>
+    public string[] PgpFingerprints { get; init; } = Array.Empty<string>();
 
     /// <summary>How many unseal keys unseal the cluster; 0 on an auto-unseal cluster.</summary>
     public int KeyThreshold { get; init; }
@@ -68,6 +82,28 @@ public sealed class LabCluster
     public VaultDrLab Lab { get; init; } = null!;
 
     public override string ToString() => $"{Name} ({Address.GetLeftPart(UriPartial.Authority)})";
+}
+
+/// <summary>A throwaway OpenPGP key pair made by New-VaultDrLabPgpKey, to rehearse with as a key holder would with gpg.</summary>
+public sealed class LabPgpKey
+{
+    /// <summary>The key pair's name, also the stem of its files: keyholder-1.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>Who the key is for (its user id), e.g. "keyholder-1 (VaultDr lab) &lt;keyholder-1@vaultdr.invalid&gt;".</summary>
+    public string UserId { get; init; } = string.Empty;
+
+    /// <summary>The primary key's fingerprint, lowercase hex, as Vault reports pgp_fingerprint.</summary>
+    public string Fingerprint { get; init; } = string.Empty;
+
+    /// <summary>The public key (ASCII-armored): give it to -PgpKeyPath.</summary>
+    public string PublicKeyPath { get; init; } = string.Empty;
+
+    /// <summary>The private key (ASCII-armored): give it to -PgpPrivateKeyPath, or import it into gpg.</summary>
+    public string PrivateKeyPath { get; init; } = string.Empty;
+
+    /// <summary>True when the private key is protected by a passphrase (-Passphrase).</summary>
+    public bool HasPassphrase { get; init; }
 }
 
 /// <summary>One request a lab cluster received, from the lab's request log (no bodies, no tokens).</summary>

@@ -1,5 +1,6 @@
 using System.Security;
 using VaultDr.Client;
+using VaultDr.Pgp;
 using VaultDr.Tokens;
 
 namespace VaultDr.Orchestration;
@@ -25,9 +26,9 @@ internal sealed class OperationTokenCeremony
     private VaultDrConnection Connection => _cluster.Connection;
 
     /// <param name="shares">Unseal (or recovery) key shares, already checked to be hex or base64.</param>
-    /// <param name="pgpKey">A base64 OpenPGP public key: the token comes back encrypted for it, not decoded.</param>
+    /// <param name="pgpKey">An OpenPGP public key, already read and checked: the token comes back encrypted for it, not decoded.</param>
     /// <param name="force">Cancel an attempt already in progress instead of refusing.</param>
-    internal async Task<OperationToken> RunAsync(IReadOnlyList<SecureString> shares, string? pgpKey, bool force, CancellationToken cancellationToken)
+    internal async Task<OperationToken> RunAsync(IReadOnlyList<SecureString> shares, PgpRecipient? pgpKey, bool force, CancellationToken cancellationToken)
     {
         var current = await _cluster.ReadOperationTokenProgressAsync(cancellationToken).ConfigureAwait(false);
         if (current.Started)
@@ -44,7 +45,12 @@ internal sealed class OperationTokenCeremony
             await _cluster.CancelOperationTokenAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var started = await _cluster.StartOperationTokenAsync(pgpKey, null, cancellationToken).ConfigureAwait(false);
+        var started = await _cluster.StartOperationTokenAsync(pgpKey?.KeyBase64, null, cancellationToken).ConfigureAwait(false);
+        if (pgpKey is not null)
+        {
+            await CheckFingerprintAsync(started, pgpKey, cancellationToken).ConfigureAwait(false);
+        }
+
         var otp = started.Otp;
         if (pgpKey is null && otp is null && started.OtpLength is null or 0)
         {
@@ -71,10 +77,36 @@ internal sealed class OperationTokenCeremony
                 "The attempt was cancelled; no token was generated.");
         }
 
+        if (pgpKey is not null && !FingerprintMatches(progress, pgpKey))
+        {
+            throw FingerprintMismatch(progress, pgpKey, "The token it generated is encrypted for that key, not yours: do not use it; revoke it on the cluster and find out who changed the key.");
+        }
+
         return pgpKey is not null
             ? new OperationToken { EncodedToken = progress.EncodedToken, PgpFingerprint = progress.PgpFingerprint, Address = Connection.Address }
             : new OperationToken { DrOperationToken = Decode(progress.EncodedToken, otp!), Address = Connection.Address };
     }
+
+    /// <summary>
+    /// Vault names the key it will encrypt for (pgp_fingerprint). Anything but the fingerprint of the key read locally
+    /// means the key was changed on the way (or the cluster is not what it claims): no share is given to that attempt.
+    /// </summary>
+    internal async Task CheckFingerprintAsync(OperationTokenProgress started, PgpRecipient pgpKey, CancellationToken cancellationToken)
+    {
+        if (!FingerprintMatches(started, pgpKey))
+        {
+            await CancelQuietlyAsync(cancellationToken).ConfigureAwait(false);
+            throw FingerprintMismatch(started, pgpKey, "No key share was given to it and the attempt was cancelled. Check the key file and the address, then start again.");
+        }
+    }
+
+    private static bool FingerprintMatches(OperationTokenProgress progress, PgpRecipient pgpKey) =>
+        string.Equals(progress.PgpFingerprint?.Trim(), pgpKey.Fingerprint, StringComparison.OrdinalIgnoreCase);
+
+    private VaultDrOperationException FingerprintMismatch(OperationTokenProgress progress, PgpRecipient pgpKey, string advice) => new(
+        "VaultDrPgpFingerprintMismatch",
+        $"{Connection} reports that it encrypts for the PGP key '{progress.PgpFingerprint}', but the key given is '{pgpKey.Fingerprint}'. {advice}",
+        System.Management.Automation.ErrorCategory.SecurityError);
 
     private async Task<OperationTokenProgress> SubmitSharesAsync(IReadOnlyList<SecureString> shares, OperationTokenProgress started, CancellationToken cancellationToken)
     {

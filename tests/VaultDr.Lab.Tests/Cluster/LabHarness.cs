@@ -66,7 +66,7 @@ internal sealed record Reply(int Status, string? Raw)
 /// <summary>Clusters wired together with a manual clock; ticks drive replication deterministically.</summary>
 internal sealed class LabHarness : IDisposable
 {
-    public LabHarness(int count = 3, string version = "1.15", int shares = 5, int threshold = 3, TimeSpan? stateStepDelay = null, TimeSpan? catchUpDelay = null, bool autoUnseal = false)
+    public LabHarness(int count = 3, string version = "1.15", int shares = 5, int threshold = 3, TimeSpan? stateStepDelay = null, TimeSpan? catchUpDelay = null, bool autoUnseal = false, IReadOnlyList<string>? pgpKeys = null)
     {
         var defaults = new LabOptions();
         Options = new LabOptions
@@ -78,6 +78,7 @@ internal sealed class LabHarness : IDisposable
             AutoUnseal = autoUnseal,
             StateStepDelay = stateStepDelay ?? defaults.StateStepDelay,
             CatchUpDelay = catchUpDelay ?? defaults.CatchUpDelay,
+            PgpKeys = pgpKeys ?? [],
         };
         Clusters = Enumerable.Range(1, count).Select(i =>
         {

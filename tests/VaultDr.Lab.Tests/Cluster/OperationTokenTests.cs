@@ -98,26 +98,6 @@ public sealed class OperationTokenTests
     }
 
     [Fact]
-    public async Task Ceremony_Pgp_SetsFingerprint_AndOpaqueToken()
-    {
-        using var lab = await SecondaryLab();
-        var pgpKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
-        var start = await Call(lab.B, "PUT", Attempt, new { pgp_key = pgpKey });
-        Assert.Equal("", start.Json.GetProperty("otp").GetString());
-        var fingerprint = start.Json.GetProperty("pgp_fingerprint").GetString()!;
-        Assert.Matches("^[0-9a-f]{40}$", fingerprint);
-        var nonce = start.Json.GetProperty("nonce").GetString()!;
-        Reply last = start;
-        foreach (var key in lab.B.UnsealKeysHex.Take(3))
-        {
-            last = await Call(lab.B, "PUT", Update, new { key, nonce });
-        }
-
-        Assert.Equal(fingerprint, last.Json.GetProperty("pgp_fingerprint").GetString());
-        Assert.NotEmpty(Convert.FromBase64String(last.Json.GetProperty("encoded_token").GetString()!));
-    }
-
-    [Fact]
     public async Task Ceremony_Errors_AreVaultsTexts()
     {
         using var lab = await SecondaryLab();

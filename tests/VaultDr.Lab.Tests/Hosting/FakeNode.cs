@@ -47,6 +47,8 @@ internal sealed class FakeNode : ILabClusterNode
 
     public string SealType => "shamir";
 
+    public IReadOnlyList<string> EncryptedUnsealKeysBase64 { get; } = [];
+
     public bool Sealed => _sealed;
 
     public void Seal() => _sealed = true;

@@ -14,7 +14,7 @@ internal sealed class CeremonyAttempt(string nonce)
     /// <summary>The caller's 16-byte OTP (before 1.0, without a PGP key).</summary>
     public byte[]? LegacyOtp { get; set; }
 
-    public byte[]? PgpKey { get; set; }
+    public VaultPgpKey? PgpKey { get; set; }
 
     public string PgpFingerprint { get; set; } = "";
 
@@ -49,16 +49,18 @@ internal sealed class OperationTokenCeremony(ClusterState state)
         var pgpKey = LabCrypto.ReadString(body, "pgp_key");
         if (!string.IsNullOrEmpty(pgpKey))
         {
-            try
+            if (!string.IsNullOrEmpty(LabCrypto.ReadString(body, "otp")))
             {
-                attempt.PgpKey = Convert.FromBase64String(pgpKey);
-            }
-            catch (FormatException)
-            {
-                return Error(400, VaultMessages.PgpKeyInvalid);
+                return Error(400, VaultMessages.OtpAndPgpKey);
             }
 
-            attempt.PgpFingerprint = OperationTokenEncoding.PgpFingerprint(attempt.PgpKey);
+            attempt.PgpKey = VaultPgpKey.Parse(pgpKey, out var error);
+            if (attempt.PgpKey is null)
+            {
+                return Error(400, error!);
+            }
+
+            attempt.PgpFingerprint = attempt.PgpKey.Fingerprint;
         }
         else if (state.Version.OtpLength == 0)
         {
@@ -135,9 +137,15 @@ internal sealed class OperationTokenCeremony(ClusterState state)
             return Error(400, state.RecoverySeal ? VaultMessages.RecoveryKeySharesRefused : VaultMessages.UnsealKeySharesRefused);
         }
 
-        var (token, encoded) = OperationTokenEncoding.Issue(attempt, state.Version.OtpLength);
-        state.OperationTokens.Add(token);
+        var (token, encoded, failure) = OperationTokenEncoding.Issue(attempt, state.Version.OtpLength, state.Now.UtcDateTime);
         state.Ceremony = null;
+        if (encoded is null)
+        {
+            // Like Vault, no token exists unless it could be handed back; the attempt is over.
+            return Error(400, failure!);
+        }
+
+        state.OperationTokens.Add(token);
         var done = new CeremonyAttempt(attempt.Nonce) { PgpFingerprint = attempt.PgpFingerprint };
         return Status(done, otp: "", encodedToken: encoded, complete: true);
     }

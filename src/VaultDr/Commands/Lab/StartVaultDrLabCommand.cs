@@ -33,6 +33,15 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
     public SwitchParameter AutoUnseal { get; set; }
 
     /// <summary>
+    /// One OpenPGP public key file per key share, as vault operator init -pgp-keys: the shares then exist only encrypted
+    /// (LabCluster.EncryptedUnsealKeys). -KeyShares defaults to the number of files.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateCount(1, 10)]
+    public string[]? PgpKeyPath { get; set; }
+
+    /// <summary>
     /// The Vault version every cluster runs, e.g. 1.15 (default), 1.17.3, 2.0 (the operation-token ceremony needs a
     /// Vault token) or 0.11 (legacy OTP). Set-VaultDrLabCluster -VaultVersion changes one cluster's later.
     /// </summary>
@@ -53,6 +62,17 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
 
     protected override void ProcessRecord()
     {
+        if (AutoUnseal && PgpKeyPath is { Length: > 0 })
+        {
+            // Vault encrypts recovery keys with -recovery-pgp-keys, an option of its own that the lab does not emulate.
+            ThrowFailure(
+                new VaultDrArgumentException(
+                    "VaultDrPgpWithAutoUnseal",
+                    "-PgpKeyPath encrypts unseal keys, and an -AutoUnseal lab has recovery keys instead. Start one lab with -AutoUnseal and another with -PgpKeyPath."),
+                null);
+        }
+
+        var pgpKeyFiles = PgpKeyFiles();
         if (KeyThreshold > KeyShares)
         {
             ThrowFailure(new VaultDrArgumentException("VaultDrInvalidKeyThreshold", $"-KeyThreshold ({KeyThreshold}) cannot be more than -KeyShares ({KeyShares})."), null);
@@ -70,6 +90,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
             KeyShares = KeyShares,
             KeyThreshold = KeyThreshold,
             AutoUnseal = AutoUnseal,
+            PgpKeyFiles = pgpKeyFiles,
             VaultVersion = VaultVersion,
             StateStepDelayMs = StateStepDelayMs >= 0 ? StateStepDelayMs : null,
             CatchUpDelayMs = CatchUpDelayMs >= 0 ? CatchUpDelayMs : null,
@@ -88,7 +109,47 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
         }
 
         LabRegistry.Add(lab);
+        if (pgpKeyFiles.Count > 0)
+        {
+            Streams.Verbose("The unseal key shares are PGP-encrypted (EncryptedUnsealKeys) and UnsealKeys is empty, as after vault operator init -pgp-keys: decrypt shares with Unprotect-VaultDrKeyShare.");
+        }
+
         Streams.Verbose($"Lab process {lab.ProcessId} is ready; control API at {lab.ControlAddress}.");
         WriteObject(lab.Clusters, enumerateCollection: true);
+    }
+
+    /// <summary>
+    /// The -PgpKeyPath files, resolved and checked before the lab starts (each must be a public key Vault can encrypt
+    /// to), one per share: -KeyShares follows their number unless given, and -KeyThreshold then stays within it.
+    /// </summary>
+    private List<string> PgpKeyFiles()
+    {
+        if (PgpKeyPath is not { Length: > 0 } paths)
+        {
+            return [];
+        }
+
+        var files = paths.Select(path => Checked(() => FileSystemPaths.Resolve(this, path, nameof(PgpKeyPath)), path)).ToList();
+        foreach (var file in files)
+        {
+            Checked(() => Pgp.PgpKeyFiles.ReadPublicKeyFile(file, nameof(PgpKeyPath), DateTime.UtcNow), file);
+        }
+
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(KeyShares)))
+        {
+            KeyShares = files.Count;
+            KeyThreshold = MyInvocation.BoundParameters.ContainsKey(nameof(KeyThreshold)) ? KeyThreshold : Math.Min(KeyThreshold, files.Count);
+        }
+        else if (KeyShares != files.Count)
+        {
+            ThrowFailure(
+                new VaultDrArgumentException(
+                    "VaultDrPgpKeyCountMismatch",
+                    $"-PgpKeyPath names {files.Count} key file(s) for {KeyShares} key shares: Vault wants one key per share (it answers 'incorrect number of PGP keys'). " +
+                    "Give one file per share, or leave -KeyShares out to have one share per file."),
+                null);
+        }
+
+        return files;
     }
 }
