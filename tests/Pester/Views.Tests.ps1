@@ -150,17 +150,13 @@ Describe 'Default views at 80 columns, with a lab' {
             $fingerprints = 'c9e4f6b2a3d1e5f708192a3b4c5d6e7f8091a2b3', '17773008bbd3b2fae82cf5b9a1244f7fbedaac4a'
             $pgpCluster = [VaultDr.LabCluster]@{ Name = 'vault-1'; Address = $p.Address; ClusterAddress = $p.ClusterAddress; KeyThreshold = 2; EncryptedUnsealKeys = 'wcBMA1', 'wcBMA2'; PgpFingerprints = $fingerprints }
             $pair = [VaultDr.LabPgpKey]@{ Name = 'abcdefghijklmnopqrstuvwx-10'; UserId = 'abcdefghijklmnopqrstuvwx-10 (VaultDr lab) <abcdefghijklmnopqrstuvwx-10@vaultdr.invalid>'; Fingerprint = $fingerprints[0]; PublicKeyPath = '/tmp/k/abcdefghijklmnopqrstuvwx-10.pub.asc'; PrivateKeyPath = '/tmp/k/abcdefghijklmnopqrstuvwx-10.key.asc'; HasPassphrase = $true }
-
-            $cluster = Show-View $pgpCluster
-            Assert-View $cluster -Header Name, Address, ClusterAddress, UnsealKeys, RootToken
+            Assert-View ($cluster = Show-View $pgpCluster) -Header Name, Address, ClusterAddress, Keys, RootToken
             $cluster | Should -Match '(?m) pgp 2/2 +<hidden> *$'
             Get-ListValue (Show-View $pgpCluster -List) UnsealKeys | Should -Be 'none in the clear: 2 PGP-encrypted, see EncryptedUnsealKeys'
-            $text = Show-View $pair, ([VaultDr.LabPgpKey]@{ Name = 'keyholder-1'; Fingerprint = $fingerprints[1] })
-            Assert-View $text -Header Name, Fingerprint, Passphrase
+            Assert-View ($text = Show-View $pair, ([VaultDr.LabPgpKey]@{ Name = 'keyholder-1'; Fingerprint = $fingerprints[1] })) -Header Name, Fingerprint, Passphrase
             $text | Should -Match "(?m)^abcdefghijklmnopqrstuvwx-10 $($fingerprints[0]) yes *$"
             $text | Should -Match "(?m)^keyholder-1 +$($fingerprints[1]) no *$"
-            $list = Show-View $pair -List
-            Assert-View $list -Label Name, UserId, Fingerprint, PublicKeyPath, PrivateKeyPath, HasPassphrase
+            Assert-View ($list = Show-View $pair -List) -Label Name, UserId, Fingerprint, PublicKeyPath, PrivateKeyPath, HasPassphrase
             Get-ListValue $list PrivateKeyPath | Should -Be $pair.PrivateKeyPath
         }
 
@@ -374,7 +370,6 @@ Describe 'Maintenance views at 80 columns, from HashiCorp''s samples and long pr
         $long = Get-VaultDrReplicationStatus -Connection $named
         $plain = Get-VaultDrReplicationStatus -Connection (New-StubConnection $stub)
         $text = Show-View $long, $plain
-
         Assert-View $text -Header Cluster, Dr, Performance
         $text | Should -Match '(?m)^vault-dr\.eu-wes…:8443 +secondary/transient_failure +primary/running *$'
         $text | Should -Match "(?m)^$([regex]::Escape($stub.BaseAddress.Authority)) +disabled +disabled *$"
@@ -387,7 +382,6 @@ Describe 'Maintenance views at 80 columns, from HashiCorp''s samples and long pr
         $report = Invoke-VaultDrMerkleCheck -Connection $named -DrOperationToken $op -WarningAction SilentlyContinue
         $text = Show-View $report
         $trees = Show-View $report.Trees
-
         Assert-View $text -Label Cluster, Healthy, CorruptedRoot, Replicated, Local, LastCorruptionCheck, Recommendation
         Get-ListValue $text Cluster | Should -Be "vault-dr.eu-west-1.internal.example.com:8443 ($($stub.BaseAddress.Authority)), DR secondary"
         Get-ListValue $text Healthy | Should -Be 'False'
@@ -404,7 +398,6 @@ Describe 'Maintenance views at 80 columns, from HashiCorp''s samples and long pr
     It 'VaultDr.RaftPeer: the sample''s servers, and ids and addresses longer than their columns' {
         $null = $stub.Respond('GET', '/v1/sys/storage/raft/configuration', 200, '{"data":{"config":{"servers":[{"address":"127.0.0.1:8201","leader":true,"node_id":"raft1","protocol_version":"\u0003","voter":true},{"address":"vault-dr-eu-west-1-node-03.internal.example.com:8201","leader":false,"node_id":"vault-dr-eu-west-1-node-03-20261129","protocol_version":"\u0003","voter":false}]}}}')
         $text = Show-View (Get-VaultDrRaftPeer -Connection (New-StubConnection $stub))
-
         Assert-View $text -Header NodeId, Address, Leader, Voter, Protocol
         $text | Should -Match '(?m)^raft1 +127\.0\.0\.1:8201 +True +True +3 *$'
         $text | Should -Match '(?m)^vault-dr-eu-west-1-node… +vault-dr-eu-west-1-node-03…:8201 +False +False +3 *$'
@@ -417,7 +410,6 @@ Describe 'Maintenance views at 80 columns, from HashiCorp''s samples and long pr
         $state = Get-VaultDrAutopilotState -Connection $named -DrOperationToken $op
         $text = Show-View $state
         $servers = Show-View $state.Servers
-
         Assert-View $text -Label Cluster, Healthy, FailureTolerance, OptimisticFailureTolerance, Leader, Voters, Servers
         Get-ListValue $text Servers | Should -Be '2, not healthy: vault-dr-eu-west-1-node-02'
         Get-ListValue $text Voters | Should -Be 'vault_1, vault-dr-eu-west-1-node-02'
@@ -429,7 +421,6 @@ Describe 'Maintenance views at 80 columns, from HashiCorp''s samples and long pr
     It 'VaultDr.AutopilotConfiguration: durations as Vault writes them' {
         $null = $stub.Respond('GET', '/v1/sys/storage/raft/autopilot/configuration', 200, '{"data":{"cleanup_dead_servers":false,"dead_server_last_contact_threshold":"24h0m0s","last_contact_threshold":"1.5s","max_trailing_logs":1000,"min_quorum":0,"server_stabilization_time":"1m30s","disable_upgrade_migration":true}}')
         $text = Show-View (Get-VaultDrAutopilotConfiguration -Connection $named)
-
         Assert-View $text -Label Cluster, CleanupDeadServers, DeadServerLastContactThreshold, LastContactThreshold, ServerStabilizationTime, MaxTrailingLogs, MinQuorum, DisableUpgradeMigration
         Get-ListValue $text DeadServerLastContactThreshold | Should -Be '24h'
         Get-ListValue $text LastContactThreshold | Should -Be '1500ms'
@@ -443,7 +434,6 @@ Describe 'Maintenance views at 80 columns, from HashiCorp''s samples and long pr
         $report.GetType().GetProperty('RaftPeersBefore').SetValue($report, [VaultDr.RaftPeer[]]$peers)
         $report.GetType().GetProperty('RaftPeersAfter').SetValue($report, [VaultDr.RaftPeer[]]$peers[0..1])
         $unread = [VaultDr.FailoverReport]@{ OldPrimary = 'https://vault-a.example.com:8200'; NewPrimary = 'https://vault-dr.example.com:8200' }
-
         Get-ListValue (Show-View $report) RaftPeers | Should -Be '3 -> 2, removed: vault-dr-3'
         Get-ListValue (Show-View $unread) RaftPeers | Should -Be 'not read'
     }
