@@ -128,6 +128,17 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
 }
 
+# The failed tests of a trx file, one line each with the first line of the message, so the end of the output
+# (all a CI log may keep) names what failed.
+function Get-TrxFailure([string] $Path) {
+    $trx = [xml](Get-Content -Raw $Path)
+    $results = @($trx.TestRun.Results.UnitTestResult) | Where-Object { $_ -and $_.outcome -notin 'Passed', 'NotExecuted' }
+    foreach ($result in $results) {
+        $message = ("$($result.Output.ErrorInfo.Message)".Trim() -split '\r?\n')[0]
+        "  $($result.testName): $message"
+    }
+}
+
 function Invoke-Test {
     Invoke-Build
     # Package.Tests.ps1 installs the module from the package, as the Gallery would.
@@ -136,6 +147,7 @@ function Invoke-Test {
 
     Write-Host '==> xunit'
     $xunit = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    $failures = [System.Collections.Generic.List[string]]::new()
     foreach ($project in 'VaultDr.Tests', 'VaultDr.Lab.Tests', 'VaultDr.HelpBuilder.Tests') {
         $trxName = "$project.trx"
         $trxPath = Join-Path $ResultsDir $trxName
@@ -144,6 +156,7 @@ function Invoke-Test {
             --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $ResultsDir
         $exit = $LASTEXITCODE
         $counts = if (Test-Path $trxPath) { Get-TrxCounts $trxPath } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+        if (Test-Path $trxPath) { foreach ($line in Get-TrxFailure $trxPath) { $failures.Add($line) } }
         if ($exit -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
         $xunit.Passed += $counts.Passed
         $xunit.Failed += $counts.Failed
@@ -159,9 +172,11 @@ function Invoke-Test {
     $pesterExit = $LASTEXITCODE
     $pester = if (Test-Path $pesterResult) { Get-Content -Raw $pesterResult | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
     if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $pester.Failed = 1 }
+    foreach ($line in @($pester.FailedTests)) { if ($line) { $failures.Add("  $line") } }
 
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
+    if ($failures.Count) { Write-Host "Failed:"; $failures | ForEach-Object { Write-Host $_ } }
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }

@@ -20,7 +20,14 @@ $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 $result = Invoke-Pester -Configuration $config
 
-$summary = [ordered]@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount }
+$failedTests = @($result.Failed | ForEach-Object { "$($_.ExpandedPath): $(("$(@($_.ErrorRecord)[0])" -split '\r?\n')[0])" }) +
+    @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) +
+    @($result.FailedContainers | ForEach-Object { "$($_.Item) (file)" })
+$summary = [ordered]@{
+    Passed      = $result.PassedCount
+    Failed      = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    FailedTests = $failedTests
+}
 $summary | ConvertTo-Json | Set-Content -Path $ResultFile -Encoding utf8NoBOM
 if ($summary.Failed -gt 0) { exit 1 }
 exit 0
