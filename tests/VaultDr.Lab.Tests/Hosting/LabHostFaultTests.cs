@@ -183,6 +183,35 @@ public sealed class LabHostFaultTests
     }
 
     [Fact]
+    public async Task RequestLog_DigestsBodies_EqualForTheSameBody_WhetherAnsweredOrDropped()
+    {
+        await using var lab = await LabTestSupport.StartAsync();
+        using var client = LabTestSupport.Client();
+        var node = lab.Node("vault-1");
+        const string Promote = "v1/sys/replication/dr/secondary/promote";
+        const string Body = """{"dr_operation_token":"hvs.AAAAAAAAAAAAAAAAAAAAAAAA"}""";
+        (await client.PostAsync(node.ApiAddress.With(Promote), new StringContent(Body))).Dispose();
+        (await client.PostAsync(node.ApiAddress.With(Promote), new StringContent("""{"dr_operation_token":"hvs.BBBBBBBBBBBBBBBBBBBBBBBB"}"""))).Dispose();
+        lab.Faults.Add(new LabFaultRule("vault-1", "POST", "/" + Promote, LabFaultKinds.Drop, Count: 1));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync(node.ApiAddress.With(Promote), new StringContent(Body)));
+        (await client.GetAsync(node.ApiAddress.With("v1/sys/replication/dr/status"))).Dispose();
+
+        var entries = lab.Requests.Snapshot("vault-1");
+        Assert.Equal(4, entries.Count);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Body)))[..16];
+        Assert.Equal(expected, entries[0].BodyDigest);
+        Assert.NotEqual(expected, entries[1].BodyDigest);
+        Assert.Equal(16, entries[1].BodyDigest?.Length);
+        Assert.Equal((0, true, expected), (entries[2].Status, entries[2].Faulted, entries[2].BodyDigest));
+        Assert.Null(entries[3].BodyDigest);
+
+        using var logged = await lab.ControlAsync(HttpMethod.Get, "lab/requests?cluster=vault-1");
+        var text = await logged.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("hvs.", text, StringComparison.Ordinal);
+        Assert.Equal(expected, (await logged.JsonAsync()).GetProperty("requests")[0].GetProperty("bodyDigest").GetString());
+    }
+
+    [Fact]
     public void RequestLog_KeepsTheLastTenThousand()
     {
         var log = new LabRequestLog();
