@@ -192,6 +192,7 @@ internal sealed class ClusterServer : IAsyncDisposable
         var status = 0;
         var faulted = false;
         var logged = false;
+        var dropAfterHandling = false;
         string? digest = null;
 
         // Each request is logged before its answer (or the drop) leaves, so a client that has seen the answer already finds it in the log.
@@ -253,11 +254,23 @@ internal sealed class ClusterServer : IAsyncDisposable
                     case LabFaultKinds.Delay:
                         await Task.Delay(fault.DelayMs, cancellationToken).ConfigureAwait(false);
                         break;
+
+                    case LabFaultKinds.DropAfterHandling:
+                        dropAfterHandling = true;
+                        break;
                 }
             }
 
             (var request, digest) = await LabHttp.ReadWithDigestAsync(context.Request, cancellationToken).ConfigureAwait(false);
             var response = await CallNodeAsync(Node.HandleApiAsync, request, cancellationToken).ConfigureAwait(false);
+            if (dropAfterHandling)
+            {
+                // The cluster has acted; the client learns nothing of it.
+                Log(0);
+                context.Abort();
+                return;
+            }
+
             Log(response.Status);
             await LabHttp.WriteAsync(context.Response, response, cancellationToken).ConfigureAwait(false);
         }

@@ -104,6 +104,26 @@ public sealed class LabHostFaultTests
     }
 
     [Fact]
+    public async Task DropAfterHandlingFault_TheNodeActs_ThenTheConnectionCloses_WithoutAnAnswer()
+    {
+        await using var lab = await LabTestSupport.StartAsync(1);
+        using var client = LabTestSupport.Client();
+        var node = lab.Node("vault-1");
+        lab.Faults.Add(new LabFaultRule("vault-1", "POST", "/v1/sys/replication/dr/primary/demote", LabFaultKinds.DropAfterHandling, Count: 1));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync(node.ApiAddress.With("v1/sys/replication/dr/primary/demote"), new StringContent("{}")));
+
+        var (endpoint, received) = Assert.Single(node.Received);
+        Assert.Equal(("api", "POST", "/v1/sys/replication/dr/primary/demote", "{}"), (endpoint, received.Method, received.Path, received.Body));
+        var entry = lab.Requests.Snapshot().Single();
+        Assert.Equal((0, true), (entry.Status, entry.Faulted));
+
+        using var again = await client.PostAsync(node.ApiAddress.With("v1/sys/replication/dr/primary/demote"), new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(2, node.Received.Count);
+    }
+
+    [Fact]
     public async Task DelayFault_WaitsThenHandlesNormally()
     {
         await using var lab = await LabTestSupport.StartAsync(1);
