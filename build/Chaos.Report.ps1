@@ -73,7 +73,7 @@ function Write-ChaosReport {
     'failback against the lab, each checked against five invariants, then a load run and a soak run. Any round replays alone',
     'with the command printed for it; re-run the task to refresh this page.', '',
     '## Machine and seed', '',
-    "- Date: $([DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm', [cultureinfo]::InvariantCulture)) UTC",
+    "- Date: $($Summary.Date) UTC",
     "- CPU: $cpu, $cores cores (``nproc``), shared with other builds while it ran",
     "- OS: $os ($([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture)); .NET: $([System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription); PowerShell $($PSVersionTable.PSVersion)",
     "- VaultDr $version, Release build; a fresh lab (plain HTTP on 127.0.0.1) of $($Summary.Clusters) clusters for every round",

@@ -18,7 +18,9 @@ param(
     [ValidateRange(0, 100000)][int] $Round = 0,
     [ValidateRange(2, 9)][int] $Clusters = 2,
     [string] $OutputFile,
-    [string] $ResultFile
+    [string] $ResultFile,
+    # Write -OutputFile again from the -ResultFile of an earlier run, without running anything.
+    [string] $ReportFrom
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Off
@@ -26,6 +28,13 @@ $ModuleManifest = (Resolve-Path $ModuleManifest).Path
 Import-Module $ModuleManifest
 . (Join-Path $PSScriptRoot 'Chaos.Round.ps1')
 . (Join-Path $PSScriptRoot 'Chaos.Report.ps1')
+
+if ($ReportFrom) {
+    $earlier = Get-Content -Raw $ReportFrom | ConvertFrom-Json
+    Write-ChaosReport -Summary $earlier -Load $earlier.Load -Soak $earlier.Soak -OutputFile $OutputFile -ModuleManifest $ModuleManifest
+    Write-Host "    $OutputFile (from $ReportFrom)"
+    exit 0
+}
 
 $runClock = [System.Diagnostics.Stopwatch]::StartNew()
 $numbers = if ($Round -gt 0) { @($Round) } else { 1..$Rounds }
@@ -70,6 +79,7 @@ if ($leftOver) { Write-Host "NOTHING LEAKS: $($leftOver.Count) process(es) this 
 $summary = [ordered]@{
     Seed = $Seed; Clusters = $Clusters; Rounds = $results.Count; Failed = $failed.Count; LeftOverProcesses = $leftOver.Count
     Seconds = [Math]::Round($roundSeconds, 1); TaskSeconds = [Math]::Round($runClock.Elapsed.TotalSeconds, 1)
+    Date = [DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm', [cultureinfo]::InvariantCulture); Load = $load; Soak = $soak
     Results = @($results | ForEach-Object {
             [ordered]@{
                 Round = $_.Round; Scenario = $_.Scenario; Seconds = [Math]::Round($_.Duration.TotalSeconds, 2); Error = $_.Error
