@@ -62,7 +62,13 @@ function Write-ChaosReport {
     $version = (Import-PowerShellDataFile $ModuleManifest).ModuleVersion
     $violations = @($rounds | ForEach-Object { $_.Violations })
     $advised = @($rounds | Where-Object NeededAdvice)
-    $recovery = [double[]]@($advised | Where-Object { $null -ne $_.RecoveryMs } | ForEach-Object { [double]$_.RecoveryMs })
+    # A round that stopped before its first failover had no report to follow (only a batch token that could not be made).
+    $followed = @($advised | Where-Object {
+            $first = (Get-ChaosSteps -Scenario $_.Scenario -Clusters $Summary.Clusters | Where-Object Name -eq 'Failover' | Select-Object -First 1).Number
+            [int]($_.StoppedAt -split '\.')[0] -ge $first
+        })
+    $recovery = [double[]]@($followed | Where-Object { $null -ne $_.RecoveryMs } | ForEach-Object { [double]$_.RecoveryMs })
+    $atFailover = @($followed | Where-Object { $_.StoppedAt -like '*.Failover' }).Count
     $faults = @{}
     foreach ($r in $rounds) { foreach ($p in $r.Faults.PSObject.Properties) { $faults[$p.Name] = [int]$faults[$p.Name] + [int]$p.Value } }
     $missed = ($rounds | Measure-Object Missed -Sum).Sum
@@ -86,7 +92,7 @@ function Write-ChaosReport {
         & $add "| $number. $($ChaosInvariants[$key]) | $(@($violations | Where-Object Invariant -eq $key).Count) |"
     }
     & $add '', "Rounds that failed: $(@($rounds | Where-Object { $_.Violations.Count -or $_.Error }).Count) of $($rounds.Count)$(if (@($rounds | Where-Object Error).Count) { "; the runner itself failed in $(@($rounds | Where-Object Error).Count)" }). Processes left running after the run: $($Summary.LeftOverProcesses).", ''
-    & $add '## Rounds by scenario', '', '| Scenario | Rounds | Ran to the end | Needed the way back | Median round |', '| --- | --- | --- | --- | --- |'
+    & $add '## Rounds by scenario', '', '| Scenario | Rounds | Ran to the end | Stopped early | Median round |', '| --- | --- | --- | --- | --- |'
     foreach ($scenario in $ChaosScenarios) {
         $these = @($rounds | Where-Object Scenario -eq $scenario)
         if (-not $these) { continue }
@@ -96,8 +102,14 @@ function Write-ChaosReport {
     foreach ($kind in $ChaosFaultKinds) { if ($faults[$kind]) { & $add "| $kind | $($faults[$kind]) |" } }
     & $add ("| All | {0} |" -f (($faults.Values | Measure-Object -Sum).Sum)), '',
     "A further $missed faults were planned inside a step whose trigger request never came (the step took another path, or stopped before it); they are not counted above.", ''
-    & $add '## The way back', '',
-    "$($advised.Count) of $($rounds.Count) rounds stopped early (a failed FailoverReport, or a step of the scenario that failed) and needed the way back: the faults cleared, then the last report's NextSafeCommand run as written.$(if ($recovery) { (' Recovery took {0} median, {1} at most, from the faults cleared to one primary and every other cluster its healthy, caught-up secondary.' -f (Format-ChaosSeconds (Get-ChaosMedian $recovery)), (Format-ChaosSeconds (($recovery | Measure-Object -Maximum).Maximum))) })", ''
+    $wayBack = "{0} of {1} rounds needed the way back: the faults cleared, then the last report's NextSafeCommand run as written. {2} stopped at a failed FailoverReport, {3} at a step after one (the re-attach by hand, or the unplanned report's own NextSafeCommand run as the scenario's last step)." -f $followed.Count, $rounds.Count, $atFailover, ($followed.Count - $atFailover)
+    if ($recovery) {
+        $wayBack += ' Recovery took {0} median, {1} at most, from the faults cleared to one primary and every other cluster its healthy, caught-up secondary.' -f (Format-ChaosSeconds (Get-ChaosMedian $recovery)), (Format-ChaosSeconds (($recovery | Measure-Object -Maximum).Maximum))
+    }
+    if ($advised.Count -gt $followed.Count) {
+        $wayBack += " $($advised.Count - $followed.Count) more rounds stopped before their first failover (the batch token could not be made under the faults): nothing had changed, and the set was checked the same way."
+    }
+    & $add '## The way back', '', $wayBack, ''
     if ($Load) {
         & $add '## Load', '',
         "$($Load.Readers) runspaces read ``Get-VaultDrStatus`` and ``Get-VaultDrHealth`` without pause from $($Load.Clusters) lab clusters (five DR pairs) for $($Load.WindowSeconds) s, while the first pair failed over and back $(@($Load.Failovers).Count) times ($(@($Load.Failovers | Where-Object Succeeded).Count) succeeded).", '',
@@ -106,13 +118,16 @@ function Write-ChaosReport {
         if ($Load.Errors) { & $add "The errors, by id: $(($Load.ErrorIds.PSObject.Properties | ForEach-Object { "$($_.Name) $($_.Value)" }) -join ', ').", '' }
     }
     if ($Soak) {
-        & $add '## Soak', '',
-        ("{0} ``Get-VaultDrStatus`` calls in one session, after a warm-up of {3} calls (until a thousand calls in a row made .NET compile fewer than 20 new methods), took {1} s in all ({2} failed). Over those {0} calls the working set grew {4:0.00}% and the handle count {5:0.00}% (limit: 5% each)." -f $Soak.Calls, $Soak.Seconds, $Soak.Failures, $Soak.WarmUp, $Soak.WorkingSetGrowthPercent, $Soak.HandleGrowthPercent), '',
+        & $add '## Soak', ''
+        $base = @($Soak.Samples | Where-Object { $_.Calls -eq $Soak.WarmUp })[0]; $last = @($Soak.Samples)[-1]
+        & $add ("{0} ``Get-VaultDrStatus`` calls in one session, after a warm-up of {1} calls (until a thousand calls in a row made .NET compile fewer than 20 new methods), took {2} s in all ({3} failed). Over those {0} calls the working set went from {4} to {5} MB ({6:+0.00;-0.00}%) and the handle count from {7} to {8} ({9:+0.00;-0.00}%); the limit is a growth of 5% for each." -f
+            $Soak.Calls, $Soak.WarmUp, $Soak.Seconds, $Soak.Failures, $base.WorkingSetMB, $last.WorkingSetMB, [double]$Soak.WorkingSetGrowthPercent, $base.Handles, $last.Handles, [double]$Soak.HandleGrowthPercent), '',
         '![Working set and handle count over the session; the dashed line ends the warm-up](reliability-soak.svg)', '',
         '| Calls | Working set | Handles |', '| --- | --- | --- |'
         foreach ($s in @($Soak.Samples) | Where-Object { $_.Calls % 2000 -eq 0 }) { & $add "| $($s.Calls) | $($s.WorkingSetMB) MB | $($s.Handles) |" }
         & $add ''
     }
+    & $add (Get-ChaosFindingsText), ''
     & $add (Get-ChaosMethodText)
     Set-Content -Path $OutputFile -Value ($lines -join "`n") -Encoding utf8NoBOM
     if ($Soak) { Write-ChaosSoakPlot $Soak (Join-Path (Split-Path $OutputFile) 'reliability-soak.svg') }
@@ -165,9 +180,44 @@ function Get-ChaosMethodText {
      and no command of the NextSafeCommand that changes something failed.
   5. *Nothing leaks*: no root token, key share, DR operation, batch or activation token of the round, and nothing
      shaped like a Vault token, in any record of any stream (Verbose and Debug on), any report, the lab's server logs
-     or request log, or the round's own output; every lab process ends with Stop-VaultDrLab, and no process the run
-     started outlives it.
+     or request log, or the round's own output (a ceremony's one-time password never leaves VaultDr, so the runner
+     cannot search for it; it searches for the token it decodes); every lab process ends with Stop-VaultDrLab, and no
+     process the run started outlives it.
 - **Load** (build/Chaos.Load.ps1) and **soak** (build/Chaos.Soak.ps1) run in fresh pwsh processes after the rounds.
   The soak collects garbage before each sample, so a sample counts what is still held.
+'@
+}
+
+function Get-ChaosFindingsText {
+    <# What the runs found before this page could say 0, and the replays kept as tests (tests/Pester/Chaos.Tests.ps1). #>
+    @'
+## What the runs found
+
+The first runs broke invariants 2 and 4; 22 of the first 60 rounds of this seed failed with the module as it was.
+What was wrong, and what changed (each replay command runs one of those rounds alone; `-Task Test` replays them all):
+
+- **NextSafeCommand did not bring the set back.** After a failed promote, a failed verify, or two primaries, the
+  advice promoted or demoted by hand and stopped: the old primary stayed a demoted secondary of nothing. After a failed
+  demote it branched on a state the reader had to work out. Every such advice now goes on to re-attach the old primary.
+- **The re-attach could not be run twice.** It reused the failover's secondary id, whose activation token an earlier
+  attempt (or the failover itself) had already made: `a secondary with this ID already exists`. It now frees the id
+  first (`Revoke-VaultDrSecondary -Force`, which Vault ignores for an unknown id) and cancels a ceremony left half done
+  (`New-VaultDrOperationToken -Force`). Rounds 26 and 39: `-Seed 20261130 -Round 26`, `-Round 39`.
+- **The advice's last command could not run as written.** "then delete $op with Revoke-VaultDrOperationToken" has no
+  connection and no token; in a session that cannot prompt it fails. It is now
+  `$op | Revoke-VaultDrOperationToken -Connection <old primary> -Confirm:$false`. Rounds 7 and 22.
+- **Reports did not say writes were lost.** An unplanned failover and a `-Force` failover past a lagging secondary only
+  warned; a report read later (a pipeline's summary) hid the loss. The preflight step's detail now says which writes are
+  lost (after which WAL). Rounds 12 and 20.
+- **A batch token not yet replicated failed the failover after the demote.** The Raft peer check, which uses the token
+  first, warned and went on; the promote then refused the same token with no primary left. A token the secondary refuses
+  now stops the failover before the demote (VaultDrOperationTokenRefused), and the advice says to wait for replication.
+- **The lab could not drop a connection after acting** on a request, the worst case for at-most-once (a promote done,
+  its answer lost): `Set-VaultDrLabFault -DropAfterHandling` is that fault, and a column of the fault matrix. Its request
+  log now carries a digest of each body, so a request that reached a cluster twice shows without showing the body.
+
+No round found a state-changing request sent twice, an acknowledged write lost, a silent split brain or a leaked secret.
+Each of those checks is shown to catch its violation with a broken stand-in for the step it guards
+(tests/Pester/Chaos.Tests.ps1, "Each invariant check catches its violation").
 '@
 }
