@@ -158,6 +158,10 @@ function Get-ChaosMethodText {
   from a cluster (every request dropped for a while); stopped clusters and standbys; sealed clusters; the old primary
   coming back after an unplanned failover. A second runspace watches the lab's request log and puts in the faults
   that land inside a step.
+- **Replays.** A round's plan is a function of the seed and the round alone, so `-Seed N -Round R` runs the same
+  scenario with the same faults at the same points. The timing is not replayed: the lab's replication runs on its own
+  timers, and a fault that lands inside a step does so within about 10 ms of its trigger request, so a replay can take
+  another path where the plan races the lab.
 - **After every step** the runner reads every cluster from the lab's control API (no VaultDr code in between, no
   fault), and the watcher does so throughout each step, recording every moment two clusters answer as DR primaries.
 - **The way back.** A round stops early when a failover's report failed, or a step of the scenario did. Then every
