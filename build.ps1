@@ -14,20 +14,32 @@
     Package Writes a Gallery-shaped .nupkg of out/VaultDr into out/.
     Demo    Walks a DR lifecycle against the local lab.
     Bench   Build, then build/Bench.ps1 in a fresh pwsh: prints medians and ratios, writes docs/performance.md.
+    Chaos   Build, then build/Chaos.ps1 in a fresh pwsh: -Rounds seeded chaos rounds of failover and failback (-Seed,
+            -Clusters per round) checked against five invariants, then load and soak; writes docs/reliability.md.
+            -Round N replays round N of -Seed alone, printing its schedule and request logs (no page).
     Snapshot
             Build, then rewrite tests/Pester/Snapshots/VaultDr.Commands.txt (the command surface that
             Snapshot.Tests.ps1 guards) after a deliberate change to syntax, OutputType or ConfirmImpact.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench', 'Snapshot')]
+    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench', 'Snapshot', 'Chaos')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # With -Task Docs: regenerate docs/*.md SYNTAX and PARAMETERS from the compiled cmdlets first.
-    [switch] $Update
+    [switch] $Update,
+
+    # With -Task Chaos: the seed of the run, how many rounds, one round to replay alone, clusters per round.
+    [long] $Seed = 20261130,
+    [ValidateRange(1, 100000)]
+    [int] $Rounds = 300,
+    [ValidateRange(1, 100000)]
+    [int] $Round,
+    [ValidateRange(2, 9)]
+    [int] $Clusters = 2
 )
 
 $ErrorActionPreference = 'Stop'
@@ -244,6 +256,17 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-Chaos {
+    Invoke-Build
+    Write-Host "==> Chaos (seed $Seed$(if ($Round) { ", round $Round alone" } else { ", $Rounds rounds" }), $Clusters clusters per round)"
+    New-Item -ItemType Directory -Force -Path (Join-Path $Out 'chaos') | Out-Null
+    $arguments = @('-ModuleManifest', (Join-Path $ModuleOut 'VaultDr.psd1'), '-Seed', $Seed, '-Rounds', $Rounds, '-Clusters', $Clusters,
+        '-ResultFile', (Join-Path $Out 'chaos/last-run.json'))
+    $arguments += if ($Round) { '-Round', $Round } else { '-OutputFile', (Join-Path $Docs 'reliability.md') }
+    dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Chaos.ps1') @arguments
+    if ($LASTEXITCODE -ne 0) { throw "The chaos run failed (exit code $LASTEXITCODE): see the rounds above." }
+}
+
 function Invoke-Snapshot {
     Invoke-Build
     Write-Host '==> Snapshot'
@@ -263,6 +286,7 @@ foreach ($step in $Task) {
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
         'Snapshot' { Invoke-Snapshot }
+        'Chaos' { Invoke-Chaos }
         default { throw "Task '$step' is not available yet." }
     }
 }

@@ -70,7 +70,7 @@ BeforeDiscovery {
         @{ Name = 'Get-VaultDrLabSecret'; Method = 'GET'; Path = '/v1/secret/fault/matrix'; Mode = 'primary'; WrongMode = 'secondary'; Vault400 = $pathDisabled; Needs = @('Secret')
             Invoke = { param($c, $x) Get-VaultDrLabSecret -Connection $c -Path fault/matrix } }
     )
-    $script:Faults = @('Status500', 'Status503RetryAfter0', 'Status429', 'Standby307', 'DropMidAnswer', 'Drop', 'Timeout', 'Refused', 'Sealed', 'WrongMode400')
+    $script:Faults = @('Status500', 'Status503RetryAfter0', 'Status429', 'Standby307', 'DropMidAnswer', 'Drop', 'DropAfterHandling', 'Timeout', 'Refused', 'Sealed', 'WrongMode400')
     $script:MatrixCases = foreach ($cmdlet in $Cmdlets) {
         foreach ($fault in $Faults) {
             if ($fault -eq 'WrongMode400' -and -not $cmdlet.WrongMode) { continue }
@@ -216,6 +216,8 @@ Describe 'Fault matrix against the lab' {
             'Standby307' { $connection = New-FastConnection -Address (New-VaultDrLabStandby -Cluster $cluster).Address -Token $x.Token }
             'DropMidAnswer' { Set-VaultDrLabFault -Cluster $cluster -Method $Method -Path $Path -DropAfterHeaders -Count 1 }
             'Drop' { Set-VaultDrLabFault -Cluster $cluster -Method $Method -Path $Path -Drop -Count 1 }
+            # The cluster acts on the call, then the connection closes: the client cannot know it took effect.
+            'DropAfterHandling' { Set-VaultDrLabFault -Cluster $cluster -Method $Method -Path $Path -DropAfterHandling -Count 1 }
             'Timeout' { Set-VaultDrLabFault -Cluster $cluster -Method $Method -Path $Path -DelayMs (3 * $TimeoutMs) -Count 1 }
             'Refused' { Stop-VaultDrLabCluster -Cluster $cluster }
             'Sealed' { Set-VaultDrLabCluster -Cluster $cluster -Sealed $true }
@@ -229,7 +231,7 @@ Describe 'Fault matrix against the lab' {
         Assert-OnlyVaultDrErrors $result.Errors
 
         $recovers = $Fault -in 'Status503RetryAfter0', 'Status429', 'Standby307' -or
-            (-not $Changes -and $Fault -in 'Status500', 'DropMidAnswer', 'Drop', 'Timeout')
+            (-not $Changes -and $Fault -in 'Status500', 'DropMidAnswer', 'Drop', 'DropAfterHandling', 'Timeout')
         if ($recovers) {
             $result.Errors | Should -BeNullOrEmpty -Because "$Name recovers from $Fault"
             if ($Name -notin 'Stop-VaultDrOperationToken', 'Enable-VaultDrPrimary', 'Disable-VaultDrPrimary', 'Invoke-VaultDrDemote', 'Revoke-VaultDrSecondary',
@@ -256,7 +258,7 @@ Describe 'Fault matrix against the lab' {
                 $failure.FullyQualifiedErrorId | Should -Be (& $errorId 'VaultDrServerError')
                 (Get-Log $cluster $Method $Path).Count | Should -Be 1 -Because 'a 500 may mean Vault acted: never re-sent'
             }
-            { $_ -in 'DropMidAnswer', 'Drop' } {
+            { $_ -in 'DropMidAnswer', 'Drop', 'DropAfterHandling' } {
                 $failure.FullyQualifiedErrorId | Should -Be (& $errorId 'VaultDrConnectionLost')
                 $failure.Exception.RequestMayHaveBeenProcessed | Should -BeTrue
                 (Get-Log $cluster $Method $Path).Count | Should -Be 1 -Because 'a dropped state-changing call is never re-sent'

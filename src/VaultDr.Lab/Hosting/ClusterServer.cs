@@ -192,11 +192,13 @@ internal sealed class ClusterServer : IAsyncDisposable
         var status = 0;
         var faulted = false;
         var logged = false;
+        var dropAfterHandling = false;
+        string? digest = null;
 
         // Each request is logged before its answer (or the drop) leaves, so a client that has seen the answer already finds it in the log.
         void Log(int answered)
         {
-            _lab.Requests.Add(new LabRequestLogEntry(Name, method, path, query, answered, DateTimeOffset.UtcNow, faulted, "api"));
+            _lab.Requests.Add(new LabRequestLogEntry(Name, method, path, query, answered, DateTimeOffset.UtcNow, faulted, "api", digest));
             logged = true;
         }
 
@@ -217,13 +219,13 @@ internal sealed class ClusterServer : IAsyncDisposable
                         var headers = fault.RetryAfterSec is int seconds
                             ? new Dictionary<string, string> { ["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }
                             : null;
-                        await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        digest = await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
                         Log(fault.Status);
                         await LabHttp.WriteAsync(context.Response, new LabResponse(fault.Status, fault.EffectiveBody, headers), cancellationToken).ConfigureAwait(false);
                         return;
 
                     case LabFaultKinds.Redirect:
-                        await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        digest = await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
                         context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
                         context.Response.Headers.Location = fault.Location;
                         context.Response.ContentLength = 0;
@@ -231,13 +233,13 @@ internal sealed class ClusterServer : IAsyncDisposable
                         return;
 
                     case LabFaultKinds.Drop:
-                        await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        digest = await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
                         Log(0);
                         context.Abort();
                         return;
 
                     case LabFaultKinds.DropAfterHeaders:
-                        await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
+                        digest = await LabHttp.DrainAsync(context.Request, cancellationToken).ConfigureAwait(false);
                         context.Response.StatusCode = 200;
                         context.Response.ContentType = "application/json";
                         context.Response.ContentLength = 4096;
@@ -252,11 +254,23 @@ internal sealed class ClusterServer : IAsyncDisposable
                     case LabFaultKinds.Delay:
                         await Task.Delay(fault.DelayMs, cancellationToken).ConfigureAwait(false);
                         break;
+
+                    case LabFaultKinds.DropAfterHandling:
+                        dropAfterHandling = true;
+                        break;
                 }
             }
 
-            var request = await LabHttp.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+            (var request, digest) = await LabHttp.ReadWithDigestAsync(context.Request, cancellationToken).ConfigureAwait(false);
             var response = await CallNodeAsync(Node.HandleApiAsync, request, cancellationToken).ConfigureAwait(false);
+            if (dropAfterHandling)
+            {
+                // The cluster has acted; the client learns nothing of it.
+                Log(0);
+                context.Abort();
+                return;
+            }
+
             Log(response.Status);
             await LabHttp.WriteAsync(context.Response, response, cancellationToken).ConfigureAwait(false);
         }

@@ -11,13 +11,19 @@ public static class LabFaultKinds
     /// <summary>Send 200 headers with a Content-Length larger than the body sent, then abort.</summary>
     public const string DropAfterHeaders = "drop-after-headers";
 
+    /// <summary>
+    /// Handle the request (the cluster acts on it), then abort the connection before any answer: the worst case for a
+    /// client, which cannot tell whether a state-changing call took effect.
+    /// </summary>
+    public const string DropAfterHandling = "drop-after-handling";
+
     /// <summary>Wait <see cref="LabFaultRule.DelayMs"/>, then handle normally.</summary>
     public const string Delay = "delay";
 
     /// <summary>Answer 307 with <see cref="LabFaultRule.Location"/> as the Location header and no body (a redirect Vault would not send).</summary>
     public const string Redirect = "redirect";
 
-    public static readonly IReadOnlyList<string> All = [Status, Drop, DropAfterHeaders, Delay, Redirect];
+    public static readonly IReadOnlyList<string> All = [Status, Drop, DropAfterHeaders, DropAfterHandling, Delay, Redirect];
 }
 
 /// <summary>

@@ -8,7 +8,11 @@ internal static class LabHttp
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<LabRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<LabRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        (await ReadWithDigestAsync(request, cancellationToken).ConfigureAwait(false)).Request;
+
+    /// <summary>The request, and the digest of its body for the request log (<see cref="LabBodyDigest"/>).</summary>
+    public static async Task<(LabRequest Request, string? BodyDigest)> ReadWithDigestAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, values) in request.Query)
@@ -22,18 +26,32 @@ internal static class LabHttp
             headers[key] = values.ToString();
         }
 
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        using var bytes = new MemoryStream();
+        await request.Body.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+        var digest = LabBodyDigest.Of(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+        bytes.Position = 0;
+        using var reader = new StreamReader(bytes, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        return new LabRequest(request.Method, request.Path.Value is { Length: > 0 } path ? path : "/", query, headers, body);
+        return (new LabRequest(request.Method, request.Path.Value is { Length: > 0 } path ? path : "/", query, headers, body), digest);
     }
 
-    /// <summary>Reads and discards the request body (so a dropped request was fully received first).</summary>
-    public static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and discards the request body (so a dropped request was fully received first); returns the body's digest
+    /// for the request log.
+    /// </summary>
+    public static async Task<string?> DrainAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         var buffer = new byte[8192];
-        while (await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+        var total = 0L;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
+            hash.AppendData(buffer, 0, read);
+            total += read;
         }
+
+        return total == 0 ? null : Convert.ToHexStringLower(hash.GetHashAndReset())[..LabBodyDigest.Length];
     }
 
     public static async Task WriteAsync(HttpResponse response, LabResponse answer, CancellationToken cancellationToken)

@@ -163,6 +163,7 @@ internal sealed class LabControlEndpoints
             Status = (int)(entry.GetInt64("status") ?? 0),
             Time = entry.GetTime("time") ?? default,
             Faulted = entry.GetBoolean("faulted") ?? false,
+            BodyDigest = entry.GetString("bodyDigest"),
         }).ToArray();
     }
 

@@ -122,6 +122,12 @@ public sealed class LabRequestRecord
     public DateTimeOffset Time { get; init; }
 
     public bool Faulted { get; init; }
+
+    /// <summary>
+    /// The first 16 hex characters of the SHA-256 of the request body (empty without a body): two requests with the same
+    /// digest carried the same body, so the log shows a call that reached the cluster twice, without showing the body.
+    /// </summary>
+    public string? BodyDigest { get; init; }
 }
 
 /// <summary>One line of a lab cluster's server log: what Vault would log about reindexes, merkle checks, recovery and raft peers.</summary>

@@ -23,24 +23,35 @@ internal static class FailoverAdvice
             $"{NothingChanged(plan, primary)} Vault refused the key shares on {secondary}: give the DR primary's unseal keys (its recovery keys if the clusters " +
             "use auto-unseal), as the error says, then run the failover again.",
         FailoverStepKind.TokenOnSecondary =>
-            $"{NothingChanged(plan, primary)} No DR operation token could be had on {secondary}: check the key shares (or the token given), then run the failover again.",
+            $"{NothingChanged(plan, primary)} No DR operation token could be had on {secondary}: check the key shares (or the token given), cancel any attempt " +
+            $"left half done (Stop-VaultDrOperationToken -Connection <{secondary}>), then run the failover again.",
         FailoverStepKind.CheckRaftPeers when errorId == "VaultDrDeadRaftPeers" =>
             $"{NothingChanged(plan, primary)} Remove the dead voters first: run the failover again with -RemoveDeadPeers, or remove each with " +
             $"Remove-VaultDrRaftPeer -Connection <{secondary}> -ServerId <id> -DrOperationToken <token> -Confirm:$false.",
+        FailoverStepKind.CheckRaftPeers when errorId == "VaultDrOperationTokenRefused" =>
+            $"{NothingChanged(plan, primary)} {secondary} refused the DR operation token. Wait until it has replicated: Wait-VaultDrReplication " +
+            $"-Primary <{primary}> -Secondary <{secondary}>; then run the failover again.",
         FailoverStepKind.CheckRaftPeers =>
             $"{NothingChanged(plan, primary)} Check that {secondary} answers (Get-VaultDrStatus -Connection <{secondary}>), then run the failover again.",
         FailoverStepKind.RemoveDeadPeers =>
             $"{NothingChanged(plan, primary)} Some dead voters may be removed already: read Get-VaultDrRaftPeer -Connection <{secondary}> -DrOperationToken <token>, " +
             "then run the failover again.",
         FailoverStepKind.Demote =>
-            $"Nothing was promoted. Check Get-VaultDrStatus -Connection <{primary}>: if it is still a primary, clients can keep using it; if it was demoted, " +
-            $"promote {secondary}: {PromoteByHand(secondary)}",
+            $"Nothing was promoted, and {primary} may or may not be demoted (the call failed). Finish the failover by hand: demote {primary} if it is still " +
+            $"a primary: Invoke-VaultDrDemote -Connection <{primary}> -Confirm:$false. {PromoteByHand(secondary)} Then re-attach {primary}: {ReattachCommands(plan, primary, secondary)}",
         FailoverStepKind.Promote =>
-            (plan.Planned ? $"No cluster is primary now ({primary} is demoted). " : string.Empty) + $"Promote {secondary}: {PromoteByHand(secondary)}",
+            (plan.Planned ? $"No cluster is primary now ({primary} is demoted). " : string.Empty) + $"{PromoteByHand(secondary)} Then: {Reattach(plan, primary, secondary)}",
         FailoverStepKind.Verify =>
-            $"The promote was sent. Watch Get-VaultDrStatus -Connection <{secondary}> until it reports mode primary; do not promote any other cluster meanwhile.",
+            $"The promote was sent. Watch Get-VaultDrStatus -Connection <{secondary}> until it reports mode primary; do not promote any other cluster meanwhile. " +
+            $"Then: {Reattach(plan, primary, secondary)}",
         FailoverStepKind.CheckOldPrimary when errorId == "VaultDrTwoPrimaries" =>
-            $"TWO PRIMARIES may be active: demote {primary} now with Invoke-VaultDrDemote -Connection <{primary}> -Confirm:$false.",
+            $"TWO PRIMARIES may be active: demote {primary} now with Invoke-VaultDrDemote -Connection <{primary}> -Confirm:$false. Then re-attach it: {ReattachCommands(plan, primary, secondary)}",
+        FailoverStepKind.ReattachWait =>
+            $"{secondary} is the primary and {primary} follows it; it had not caught up in time. Wait until it has: " +
+            $"Wait-VaultDrReplication -Primary <{secondary}> -Secondary <{primary}>.",
+        FailoverStepKind.DeleteTokens =>
+            $"{secondary} is the primary and {primary} its caught-up secondary: the failover is done but for deleting the DR operation token it generated on " +
+            $"{primary}, which failed. Read Get-VaultDrStatus -Connection <{primary}>; nothing else needs to be done.",
         _ => Reattach(plan, primary, secondary),
     };
 
@@ -48,16 +59,26 @@ internal static class FailoverAdvice
         plan.Planned ? $"Nothing was demoted or promoted: {primary} is still the primary." : "Nothing was promoted.";
 
     private static string PromoteByHand(string secondary) =>
-        $"$op = <key shares> | New-VaultDrOperationToken -Connection <{secondary}> -Force; $op | Invoke-VaultDrPromote -Connection <{secondary}> -Confirm:$false. " +
+        $"Promote {secondary}: $op = <key shares> | New-VaultDrOperationToken -Connection <{secondary}> -Force; $op | Invoke-VaultDrPromote -Connection <{secondary}> -Confirm:$false. " +
         "Do not promote any other cluster.";
 
     /// <summary>How to re-attach the old primary as a secondary of the new one, by hand.</summary>
     internal static string Reattach(FailoverPlan plan, string primary, string secondary) =>
         $"{secondary} is the primary. Re-attach {primary} when it is reachable" +
         (plan.Planned ? ": " : $"; it will come back as a primary, so demote it first (Invoke-VaultDrDemote -Connection <{primary}> -Confirm:$false), then: ") +
-        $"$op = <key shares> | New-VaultDrOperationToken -Connection <{primary}>; " +
+        ReattachCommands(plan, primary, secondary);
+
+    /// <summary>
+    /// The re-attach itself, every command complete, and safe to run again if it stops half way: the secondary id is freed
+    /// first (an earlier attempt may have made, even used, its activation token; Vault ignores the revoke of an id it does not
+    /// know), a DR operation token is had on the old primary (-Force cancels a ceremony left half done), then the activation
+    /// token, update-primary, and the operation token deleted.
+    /// </summary>
+    private static string ReattachCommands(FailoverPlan plan, string primary, string secondary) =>
+        $"Revoke-VaultDrSecondary -Connection <{secondary}> -Id {plan.SecondaryId} -Force -Confirm:$false; " +
+        $"$op = <key shares> | New-VaultDrOperationToken -Connection <{primary}> -Force; " +
         $"New-VaultDrSecondaryToken -Connection <{secondary}> -Id {plan.SecondaryId} | Update-VaultDrPrimary -Connection <{primary}> -DrOperationToken $op.DrOperationToken -Confirm:$false; " +
-        "then delete $op with Revoke-VaultDrOperationToken.";
+        $"$op | Revoke-VaultDrOperationToken -Connection <{primary}> -Confirm:$false.";
 
     /// <summary>After a failover -Force ran although the old primary runs an older Vault than the new one.</summary>
     internal static string UpgradeOldPrimary(string primary, string? newPrimaryVersion) =>

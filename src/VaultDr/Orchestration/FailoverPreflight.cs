@@ -152,7 +152,8 @@ internal sealed class FailoverPreflight
             }
 
             _host.Log.Warning($"-Force: failing over although {string.Join(" ", health.FailedChecks)} Writes not yet replicated to {_secondary.Connection} will be lost.");
-            return "not caught up; continuing because of -Force";
+            // The report says it too: a report read later, without the warnings, must not hide a lossy failover.
+            return $"not caught up ({WalLine(primary.LastWal, secondary.LastRemoteWal)}); continuing because of -Force: writes not yet replicated to {_secondary.Connection.Name} are lost";
         }
 
         return $"caught up at WAL {primary.LastWal}, merkle roots equal";
@@ -169,7 +170,8 @@ internal sealed class FailoverPreflight
         }
 
         _host.Log.Warning($"Unplanned failover: VaultDr cannot confirm that {_secondary.Connection} had every write of {_primary.Connection}; anything not yet replicated is lost.");
-        return old is null ? "the old primary is down; the secondary is ready" : $"the old primary answers in mode '{old.Mode}'";
+        var loss = $"writes {_primary.Connection.Name} took after WAL {SecondaryBefore?.LastRemoteWal} (the last {_secondary.Connection.Name} replicated) are lost";
+        return old is null ? $"the old primary is down; the secondary is ready; {loss}" : $"the old primary answers in mode '{old.Mode}'; {loss}";
     }
 
     /// <summary>The refusal of a ceremony Vault 2.x would refuse, with the ways out (a batch token, or break-glass).</summary>
@@ -181,6 +183,8 @@ internal sealed class FailoverPreflight
         "break-glass, add \"generate-operation-token\" to enable_unauthenticated_access in the cluster's server configuration and reload it (SIGHUP).",
         System.Management.Automation.ErrorCategory.PermissionDenied,
         cause);
+
+    private static string WalLine(long? primaryWal, long? secondaryWal) => $"the secondary has WAL {secondaryWal ?? 0} of {primaryWal ?? 0}";
 
     private static async Task<DrStatus> ReadAsync(IDrEndpoints cluster, string role, CancellationToken cancellationToken)
     {

@@ -33,7 +33,8 @@ internal sealed class FailoverRaftPeers
     /// <summary>
     /// Reads the peers and autopilot's state. A cluster that cannot list them (not Raft storage, a Vault too old to
     /// list a DR secondary's peers, a token whose policy does not allow it) is warned about, not refused: the check
-    /// is a safety net. A secondary that does not answer at all is refused, before anything changes.
+    /// is a safety net. A secondary that does not answer at all, or refuses the DR operation token (a batch token that has
+    /// not replicated yet), is refused, before anything changes.
     /// </summary>
     internal async Task<string> CheckAsync(SecureString drOperationToken, CancellationToken cancellationToken)
     {
@@ -43,6 +44,15 @@ internal sealed class FailoverRaftPeers
         {
             peers = await _secondary.ReadRaftConfigurationDrSecondaryAsync(drOperationToken, cancellationToken).ConfigureAwait(false);
             state = await _secondary.ReadAutopilotStateAsync(drOperationToken, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VaultApiException e) when (e.StatusCode == 400 && e.Errors.Any(text => text.Contains("operation token", StringComparison.OrdinalIgnoreCase)))
+        {
+            // The promote would be refused the same way, after the demote: stop while the old primary still serves.
+            throw new VaultDrOperationException(
+                "VaultDrOperationTokenRefused",
+                $"{_secondary.Connection} refused the DR operation token ({string.Join("; ", e.Errors)}), so it would refuse the promote too. Nothing was demoted or " +
+                "promoted. A batch token made on the primary reaches the secondary by replication: wait until it has caught up, then run the failover again.",
+                e);
         }
         catch (Exception e) when (e is VaultApiException or VaultResponseException)
         {

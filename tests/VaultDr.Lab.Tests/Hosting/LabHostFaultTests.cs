@@ -104,6 +104,26 @@ public sealed class LabHostFaultTests
     }
 
     [Fact]
+    public async Task DropAfterHandlingFault_TheNodeActs_ThenTheConnectionCloses_WithoutAnAnswer()
+    {
+        await using var lab = await LabTestSupport.StartAsync(1);
+        using var client = LabTestSupport.Client();
+        var node = lab.Node("vault-1");
+        lab.Faults.Add(new LabFaultRule("vault-1", "POST", "/v1/sys/replication/dr/primary/demote", LabFaultKinds.DropAfterHandling, Count: 1));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync(node.ApiAddress.With("v1/sys/replication/dr/primary/demote"), new StringContent("{}")));
+
+        var (endpoint, received) = Assert.Single(node.Received);
+        Assert.Equal(("api", "POST", "/v1/sys/replication/dr/primary/demote", "{}"), (endpoint, received.Method, received.Path, received.Body));
+        var entry = lab.Requests.Snapshot().Single();
+        Assert.Equal((0, true), (entry.Status, entry.Faulted));
+
+        using var again = await client.PostAsync(node.ApiAddress.With("v1/sys/replication/dr/primary/demote"), new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(2, node.Received.Count);
+    }
+
+    [Fact]
     public async Task DelayFault_WaitsThenHandlesNormally()
     {
         await using var lab = await LabTestSupport.StartAsync(1);
@@ -180,6 +200,35 @@ public sealed class LabHostFaultTests
 
         (await lab.ControlAsync(HttpMethod.Delete, "lab/requests")).Dispose();
         Assert.Empty(lab.Requests.Snapshot());
+    }
+
+    [Fact]
+    public async Task RequestLog_DigestsBodies_EqualForTheSameBody_WhetherAnsweredOrDropped()
+    {
+        await using var lab = await LabTestSupport.StartAsync();
+        using var client = LabTestSupport.Client();
+        var node = lab.Node("vault-1");
+        const string Promote = "v1/sys/replication/dr/secondary/promote";
+        const string Body = """{"dr_operation_token":"hvs.AAAAAAAAAAAAAAAAAAAAAAAA"}""";
+        (await client.PostAsync(node.ApiAddress.With(Promote), new StringContent(Body))).Dispose();
+        (await client.PostAsync(node.ApiAddress.With(Promote), new StringContent("""{"dr_operation_token":"hvs.BBBBBBBBBBBBBBBBBBBBBBBB"}"""))).Dispose();
+        lab.Faults.Add(new LabFaultRule("vault-1", "POST", "/" + Promote, LabFaultKinds.Drop, Count: 1));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync(node.ApiAddress.With(Promote), new StringContent(Body)));
+        (await client.GetAsync(node.ApiAddress.With("v1/sys/replication/dr/status"))).Dispose();
+
+        var entries = lab.Requests.Snapshot("vault-1");
+        Assert.Equal(4, entries.Count);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Body)))[..16];
+        Assert.Equal(expected, entries[0].BodyDigest);
+        Assert.NotEqual(expected, entries[1].BodyDigest);
+        Assert.Equal(16, entries[1].BodyDigest?.Length);
+        Assert.Equal((0, true, expected), (entries[2].Status, entries[2].Faulted, entries[2].BodyDigest));
+        Assert.Null(entries[3].BodyDigest);
+
+        using var logged = await lab.ControlAsync(HttpMethod.Get, "lab/requests?cluster=vault-1");
+        var text = await logged.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("hvs.", text, StringComparison.Ordinal);
+        Assert.Equal(expected, (await logged.JsonAsync()).GetProperty("requests")[0].GetProperty("bodyDigest").GetString());
     }
 
     [Fact]

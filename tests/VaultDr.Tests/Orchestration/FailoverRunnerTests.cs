@@ -181,12 +181,15 @@ public sealed class FailoverRunnerTests
     public static TheoryData<string, string, string, string> StepFailures => new()
     {
         { "b", "StartOperationToken", "TokenOnSecondary", "Nothing was demoted or promoted: a is still the primary. No DR operation token could be had on b" },
-        { "a", "Demote", "Demote", "Nothing was promoted. Check Get-VaultDrStatus -Connection <a>: if it is still a primary, clients can keep using it; if it was demoted, promote b: $op = <key shares> | New-VaultDrOperationToken -Connection <b> -Force" },
+        {
+            "a", "Demote", "Demote",
+            "Finish the failover by hand: demote a if it is still a primary: Invoke-VaultDrDemote -Connection <a> -Confirm:$false. Promote b: $op = <key shares> | New-VaultDrOperationToken -Connection <b> -Force"
+        },
         { "b", "Promote", "Promote", "No cluster is primary now (a is demoted). Promote b:" },
-        { "a", "StartOperationToken", "ReattachToken", "b is the primary. Re-attach a when it is reachable: $op = <key shares>" },
-        { "b", "CreateSecondaryToken", "ReattachActivation", "New-VaultDrSecondaryToken -Connection <b> -Id a-1 | Update-VaultDrPrimary -Connection <a>" },
-        { "a", "UpdatePrimary", "ReattachUpdate", "b is the primary. Re-attach a when it is reachable" },
-        { "a", "DeleteOperationToken", "DeleteTokens", "b is the primary. Re-attach a when it is reachable" },
+        { "a", "StartOperationToken", "ReattachToken", "b is the primary. Re-attach a when it is reachable: Revoke-VaultDrSecondary -Connection <b> -Id a-1 -Force -Confirm:$false; $op" },
+        { "b", "CreateSecondaryToken", "ReattachActivation", "Revoke-VaultDrSecondary -Connection <b> -Id a-1 -Force -Confirm:$false; $op = <key shares> | New-VaultDrOperationToken -Connection <a> -Force" },
+        { "a", "UpdatePrimary", "ReattachUpdate", "New-VaultDrSecondaryToken -Connection <b> -Id a-1 | Update-VaultDrPrimary -Connection <a>" },
+        { "a", "DeleteOperationToken", "DeleteTokens", "b is the primary and a its caught-up secondary: the failover is done but for deleting" },
     };
 
     [Theory]
@@ -245,7 +248,7 @@ public sealed class FailoverRunnerTests
 
         var outcome = await Run(Plan() with { Force = true });
 
-        Assert.Equal("not caught up; continuing because of -Force", outcome.Report.Steps[0].Detail);
+        Assert.Equal("not caught up (the secondary has WAL 95 of 100); continuing because of -Force: writes not yet replicated to b are lost", outcome.Report.Steps[0].Detail);
         Assert.Contains(_host.Log.Warnings, w => w.StartsWith("-Force: failing over although", StringComparison.Ordinal));
         Assert.Contains("Promote force=True", _b.Changes);
     }

@@ -3,13 +3,17 @@ using VaultDr.LabControl;
 
 namespace VaultDr.Commands;
 
-/// <summary>Makes the next -Count matching requests to a lab cluster fail: an HTTP status, a dropped connection, a delay, or a redirect.</summary>
+/// <summary>
+/// Makes the next -Count matching requests to a lab cluster fail: an HTTP status, a dropped connection (before or after the
+/// cluster acted), a delay, or a redirect.
+/// </summary>
 [Cmdlet(VerbsCommon.Set, "VaultDrLabFault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = StatusSet)]
 public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
 {
     private const string StatusSet = "Status";
     private const string DropSet = "Drop";
     private const string DropAfterHeadersSet = "DropAfterHeaders";
+    private const string DropAfterHandlingSet = "DropAfterHandling";
     private const string DelaySet = "Delay";
     private const string RedirectSet = "Redirect";
 
@@ -44,6 +48,10 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
     [Parameter(Mandatory = true, ParameterSetName = DropAfterHeadersSet)]
     public SwitchParameter DropAfterHeaders { get; set; }
 
+    /// <summary>Let the cluster act on the request, then close the connection before any answer.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DropAfterHandlingSet)]
+    public SwitchParameter DropAfterHandling { get; set; }
+
     [Parameter(Mandatory = true, ParameterSetName = DelaySet)]
     [ValidateRange(1, 600000)]
     public int DelayMs { get; set; }
@@ -63,6 +71,7 @@ public sealed class SetVaultDrLabFaultCommand : VaultDrLabCmdlet
         {
             DropSet => "drop",
             DropAfterHeadersSet => "drop-after-headers",
+            DropAfterHandlingSet => "drop-after-handling",
             DelaySet => "delay",
             RedirectSet => "redirect",
             _ => "status",
