@@ -9,26 +9,15 @@ namespace VaultDr.Tests.Orchestration;
 /// refused before any change when it has no Vault token to go with the shares, a re-attach of an older cluster to a
 /// newer primary refused unless -Force, and key shares Vault refuses explained by whose keys the cluster takes.
 /// </summary>
-public sealed class FailoverVersionTests
+public sealed class FailoverVersionTests : FailoverTestBase
 {
     private const string Refused = "root generation aborted: unable to authenticate: recovery key verification failed: recovery key does not match submitted values";
-
-    private readonly SteppingClock _clock = new();
-    private readonly WorkflowTestHost _host;
-    private readonly FakeDrCluster _a;
-    private readonly FakeDrCluster _b;
-
-    public FailoverVersionTests()
-    {
-        _host = new WorkflowTestHost(_clock);
-        (_a, _b) = FakeDrCluster.Pair(_clock);
-    }
 
     [Fact]
     public async Task TheReport_HasBothVersions()
     {
-        _a.Version = "1.17.2+ent";
-        _b.Version = "1.17.0+ent";
+        A.Version = "1.17.2+ent";
+        B.Version = "1.17.0+ent";
 
         var report = (await Run(Plan())).Report;
 
@@ -41,8 +30,8 @@ public sealed class FailoverVersionTests
     [Fact]
     public async Task AVault2Secondary_WithoutAToken_IsRefusedBeforeAnyChange_WithTheWaysOut()
     {
-        _b.Version = "2.0.0+ent";
-        _a.Connection.Token = SecretText.Protect("hvs.PrimaryRootToken");
+        B.Version = "2.0.0+ent";
+        A.Connection.Token = SecretText.Protect("hvs.PrimaryRootToken");
 
         var outcome = await Run(Plan());
 
@@ -57,17 +46,17 @@ public sealed class FailoverVersionTests
             "server configuration and reload it (SIGHUP).",
             report.Error);
         Assert.StartsWith("Nothing was changed. Give the connection a Vault token made on the primary", report.NextSafeCommand, StringComparison.Ordinal);
-        Assert.Empty(_a.Changes);
-        Assert.Empty(_b.Changes);
-        Assert.DoesNotContain("ReadOperationTokenProgress", _b.Calls); // refused from what is known, not by trying
+        Assert.Empty(A.Changes);
+        Assert.Empty(B.Changes);
+        Assert.DoesNotContain("ReadOperationTokenProgress", B.Calls); // refused from what is known, not by trying
     }
 
     [Fact]
     public async Task AVault2Secondary_WhoseTokenIsRefused_IsRefusedBeforeAnyChange()
     {
-        _b.Version = "2.0.1+ent";
-        _b.Connection.Token = SecretText.Protect("hvs.NotValidThere");
-        _b.FailNext("ReadOperationTokenProgress", FakeDrCluster.VaultError(403, "sys/replication/dr/secondary/generate-operation-token/attempt", "permission denied"));
+        B.Version = "2.0.1+ent";
+        B.Connection.Token = SecretText.Protect("hvs.NotValidThere");
+        B.FailNext("ReadOperationTokenProgress", FakeDrCluster.VaultError(403, "sys/replication/dr/secondary/generate-operation-token/attempt", "permission denied"));
 
         var report = (await Run(Plan())).Report;
 
@@ -76,52 +65,52 @@ public sealed class FailoverVersionTests
             "and the token configured for it was refused (403 permission denied). Nothing was changed.",
             report.Error,
             StringComparison.Ordinal);
-        Assert.Empty(_a.Changes);
-        Assert.Empty(_b.Changes);
+        Assert.Empty(A.Changes);
+        Assert.Empty(B.Changes);
     }
 
     [Fact]
     public async Task AVault2Secondary_WithAToken_FailsOver()
     {
-        _a.Version = _b.Version = "2.0.0+ent";
-        _a.Connection.Token = _b.Connection.Token = SecretText.Protect("hvs.PrimaryRootToken");
+        A.Version = B.Version = "2.0.0+ent";
+        A.Connection.Token = B.Connection.Token = SecretText.Protect("hvs.PrimaryRootToken");
 
         var report = (await Run(Plan())).Report;
 
         Assert.True(report.Succeeded);
-        Assert.Contains("SubmitKeyShare", _b.Changes);
+        Assert.Contains("SubmitKeyShare", B.Changes);
     }
 
     [Fact]
     public async Task AVault2Secondary_WithAGivenOperationToken_NeedsNoVaultToken()
     {
-        _a.Version = _b.Version = "2.0.0+ent";
+        A.Version = B.Version = "2.0.0+ent";
 
         var report = (await Run(Plan() with { KeyShares = [], DrOperationToken = SecretText.Protect(FakeDrCluster.OperationTokenText) })).Report;
 
         Assert.True(report.Succeeded);
-        Assert.DoesNotContain(_b.Calls, c => c.Contains("OperationToken", StringComparison.Ordinal));
+        Assert.DoesNotContain(B.Calls, c => c.Contains("OperationToken", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task AVault2OldPrimary_WithoutAToken_IsRefusedBeforeAnyChange_ForTheReattachCeremony()
     {
-        _a.Version = _b.Version = "2.0.0+ent";
-        _b.Connection.Token = SecretText.Protect("hvs.PrimaryRootToken");
+        A.Version = B.Version = "2.0.0+ent";
+        B.Connection.Token = SecretText.Protect("hvs.PrimaryRootToken");
 
         var report = (await Run(Plan())).Report;
 
         Assert.StartsWith("a (https://a.test:8200) runs Vault 2.0.0+ent", report.Error, StringComparison.Ordinal);
         Assert.Contains("no Vault token is configured for it, and the re-attach runs the ceremony there after the promote", report.Error, StringComparison.Ordinal);
-        Assert.Empty(_a.Changes);
-        Assert.Empty(_b.Changes);
+        Assert.Empty(A.Changes);
+        Assert.Empty(B.Changes);
     }
 
     [Fact]
     public async Task AnOlderOldPrimary_IsNotReattachedToANewerPrimary_UnlessForce()
     {
-        _a.Version = "1.16.3+ent";
-        _b.Version = "1.17.0+ent";
+        A.Version = "1.16.3+ent";
+        B.Version = "1.17.0+ent";
 
         var outcome = await Run(Plan());
 
@@ -137,14 +126,14 @@ public sealed class FailoverVersionTests
             "version to an older one), then run the failover again; -Force fails over anyway.",
             report.NextSafeCommand);
         Assert.Equal(("1.16.3+ent", "1.17.0+ent"), (report.OldPrimaryVersion, report.NewPrimaryVersion));
-        Assert.Empty(_a.Changes);
-        Assert.Empty(_b.Changes);
+        Assert.Empty(A.Changes);
+        Assert.Empty(B.Changes);
 
         var forced = (await Run(Plan() with { Force = true })).Report;
 
         Assert.True(forced.Succeeded);
-        Assert.Contains("UpdatePrimary", _a.Changes);
-        Assert.Contains(_host.Log.Warnings, w => w.StartsWith("-Force: a (https://a.test:8200) runs Vault 1.16.3+ent, older than", StringComparison.Ordinal));
+        Assert.Contains("UpdatePrimary", A.Changes);
+        Assert.Contains(Workflow.Log.Warnings, w => w.StartsWith("-Force: a (https://a.test:8200) runs Vault 1.16.3+ent, older than", StringComparison.Ordinal));
         Assert.Equal("Upgrade a to Vault 1.17.0 or later now: it replicates from a newer version, which is not safe.", forced.NextSafeCommand);
     }
 
@@ -155,8 +144,8 @@ public sealed class FailoverVersionTests
     [InlineData("1.17.0+ent", "1.17.0+ent.hsm")]
     public async Task OtherVersionPairs_FailOver(string? primary, string? secondary)
     {
-        _a.Version = primary;
-        _b.Version = secondary;
+        A.Version = primary;
+        B.Version = secondary;
 
         Assert.True((await Run(Plan())).Report.Succeeded);
     }
@@ -166,14 +155,14 @@ public sealed class FailoverVersionTests
     [InlineData(true)]
     public async Task AnOldPrimaryThatComesBackOnAnOlderVersion_AfterAnUnplannedFailover_IsNotReattached_UnlessForce(bool force)
     {
-        _a.Reachable = false;
-        _a.Version = "1.16.3+ent";
-        _b.Version = "1.17.0+ent";
-        _host.Answer = (_, action) =>
+        A.Reachable = false;
+        A.Version = "1.16.3+ent";
+        B.Version = "1.17.0+ent";
+        Workflow.Answer = (_, action) =>
         {
             if (action.StartsWith("Promote", StringComparison.Ordinal))
             {
-                _a.Reachable = true; // back, still a primary, while the new one is promoted
+                A.Reachable = true; // back, still a primary, while the new one is promoted
             }
 
             return Confirmation.Proceed;
@@ -182,17 +171,17 @@ public sealed class FailoverVersionTests
         var report = (await Run(Plan() with { Planned = false, Force = force })).Report;
 
         Assert.Equal("1.16.3+ent", report.OldPrimaryVersion);
-        Assert.Equal("Demote", _a.Changes[0]);
+        Assert.Equal("Demote", A.Changes[0]);
         if (force)
         {
-            Assert.Contains("UpdatePrimary", _a.Changes);
-            Assert.Contains(_host.Log.Warnings, w => w.StartsWith("-Force: re-attaching although a (https://a.test:8200) runs Vault 1.16.3+ent", StringComparison.Ordinal));
+            Assert.Contains("UpdatePrimary", A.Changes);
+            Assert.Contains(Workflow.Log.Warnings, w => w.StartsWith("-Force: re-attaching although a (https://a.test:8200) runs Vault 1.16.3+ent", StringComparison.Ordinal));
             Assert.Equal("Upgrade a to Vault 1.17.0 or later now: it replicates from a newer version, which is not safe.", report.NextSafeCommand);
             return;
         }
 
         Assert.True(report.Succeeded);
-        Assert.DoesNotContain("UpdatePrimary", _a.Changes);
+        Assert.DoesNotContain("UpdatePrimary", A.Changes);
         Assert.All(
             report.Steps.Where(s => s.Kind is FailoverStepKind.ReattachToken or FailoverStepKind.ReattachActivation or FailoverStepKind.ReattachUpdate or FailoverStepKind.ReattachWait),
             s => Assert.Equal((FailoverStepStatus.Skipped, "not re-attached: it runs Vault 1.16.3+ent, older than the new primary's 1.17.0+ent"), (s.Status, s.Detail)));
@@ -202,8 +191,8 @@ public sealed class FailoverVersionTests
     [Fact]
     public async Task SharesVaultRefuses_EndTheCeremony_SayingWhoseKeysTheClusterTakes()
     {
-        _b.Seal = new VaultSealStatus { Type = "awskms", Threshold = 3, Shares = 5, RecoverySeal = true };
-        _b.FailNext("SubmitKeyShare", FakeDrCluster.VaultError(400, "sys/replication/dr/secondary/generate-operation-token/update", Refused));
+        B.Seal = new VaultSealStatus { Type = "awskms", Threshold = 3, Shares = 5, RecoverySeal = true };
+        B.FailNext("SubmitKeyShare", FakeDrCluster.VaultError(400, "sys/replication/dr/secondary/generate-operation-token/update", Refused));
 
         var outcome = await Run(Plan());
 
@@ -219,18 +208,8 @@ public sealed class FailoverVersionTests
             "Nothing was demoted or promoted: a is still the primary. Vault refused the key shares on b: give the DR primary's unseal keys (its recovery keys",
             report.NextSafeCommand,
             StringComparison.Ordinal);
-        Assert.Equal(["StartOperationToken", "SubmitKeyShare", "CancelOperationToken"], _b.Changes);
-        Assert.Contains("ReadSealStatus", _b.Calls);
-        Assert.Empty(_a.Changes);
+        Assert.Equal(["StartOperationToken", "SubmitKeyShare", "CancelOperationToken"], B.Changes);
+        Assert.Contains("ReadSealStatus", B.Calls);
+        Assert.Empty(A.Changes);
     }
-
-    private static FailoverPlan Plan() => new()
-    {
-        Planned = true,
-        KeyShares = Enumerable.Range(1, 3).Select(i => SecretText.Protect(new string((char)('a' + i), 64))).ToArray(),
-        SecondaryId = "a-1",
-        Timeout = TimeSpan.FromMinutes(5),
-    };
-
-    private Task<FailoverOutcome> Run(FailoverPlan plan) => new FailoverRunner(_a, _b, plan, _host.Host).RunAsync(CancellationToken.None);
 }

@@ -1,4 +1,3 @@
-using VaultDr.Client;
 using VaultDr.Orchestration;
 using Xunit;
 
@@ -8,24 +7,13 @@ namespace VaultDr.Tests.Orchestration;
 /// What a failover report leaves an operator with after a fault: a NextSafeCommand that can be run as written from
 /// wherever the clusters are (the chaos runner, build/Chaos.ps1, runs them), and a report that says when writes were lost.
 /// </summary>
-public sealed class FailoverWayBackTests
+public sealed class FailoverWayBackTests : FailoverTestBase
 {
-    private readonly SteppingClock _clock = new();
-    private readonly WorkflowTestHost _host;
-    private readonly FakeDrCluster _a;
-    private readonly FakeDrCluster _b;
-
-    public FailoverWayBackTests()
-    {
-        _host = new WorkflowTestHost(_clock);
-        (_a, _b) = FakeDrCluster.Pair(_clock);
-    }
-
     [Fact]
     public async Task ASecondaryThatRefusesTheToken_StopsTheFailoverBeforeTheDemote()
     {
         // A batch token that has not replicated yet: the promote would be refused the same way, after the demote.
-        _b.FailNext("ReadRaftConfigurationDrSecondary", FakeDrCluster.VaultError(400, "sys/storage/raft/configuration", "invalid DR operation token"));
+        B.FailNext("ReadRaftConfigurationDrSecondary", FakeDrCluster.VaultError(400, "sys/storage/raft/configuration", "invalid DR operation token"));
 
         var outcome = await Run(Plan());
 
@@ -36,14 +24,14 @@ public sealed class FailoverWayBackTests
             "Nothing was demoted or promoted: a is still the primary. b refused the DR operation token. Wait until it has replicated: " +
             "Wait-VaultDrReplication -Primary <a> -Secondary <b>; then run the failover again.",
             report.NextSafeCommand);
-        Assert.DoesNotContain("Demote", _a.Changes);
-        Assert.DoesNotContain(_b.Changes, c => c.StartsWith("Promote", StringComparison.Ordinal));
+        Assert.DoesNotContain("Demote", A.Changes);
+        Assert.DoesNotContain(B.Changes, c => c.StartsWith("Promote", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task APeerListThatCannotBeRead_ForAnotherReason_IsStillOnlyWarnedAbout()
     {
-        _b.FailNext("ReadRaftConfigurationDrSecondary", FakeDrCluster.VaultError(403, "sys/storage/raft/configuration", "permission denied"));
+        B.FailNext("ReadRaftConfigurationDrSecondary", FakeDrCluster.VaultError(403, "sys/storage/raft/configuration", "permission denied"));
 
         var outcome = await Run(Plan());
 
@@ -54,7 +42,7 @@ public sealed class FailoverWayBackTests
     [Fact]
     public async Task Unplanned_TheReportSaysWhichWritesAreLost()
     {
-        _a.Reachable = false;
+        A.Reachable = false;
 
         var report = (await Run(Plan() with { Planned = false })).Report;
 
@@ -64,7 +52,7 @@ public sealed class FailoverWayBackTests
     [Fact]
     public async Task ACatchUpThatTimesOut_LeavesAWait_NotASecondReattach()
     {
-        _a.CatchUpTime = TimeSpan.FromMinutes(10);
+        A.CatchUpTime = TimeSpan.FromMinutes(10);
 
         var report = (await Run(Plan() with { Timeout = TimeSpan.FromSeconds(4) })).Report;
 
@@ -77,7 +65,7 @@ public sealed class FailoverWayBackTests
     [Fact]
     public async Task AFailedPromote_IsFinishedByHand_AndTheOldPrimaryReattached_WithEveryCommandComplete()
     {
-        _b.FailNext("Promote", FakeDrCluster.VaultError(500, "sys/replication/dr/secondary/promote", "internal error"));
+        B.FailNext("Promote", FakeDrCluster.VaultError(500, "sys/replication/dr/secondary/promote", "internal error"));
 
         var report = (await Run(Plan())).Report;
 
@@ -92,7 +80,7 @@ public sealed class FailoverWayBackTests
     [Fact]
     public async Task AFailedVerify_AndTwoPrimaries_EndWithTheOldPrimaryReattached()
     {
-        _b.PromotionTakesEffect = false;
+        B.PromotionTakesEffect = false;
 
         var verify = (await Run(Plan() with { Timeout = TimeSpan.FromSeconds(5) })).Report.NextSafeCommand;
 
@@ -107,22 +95,12 @@ public sealed class FailoverWayBackTests
     [Fact]
     public async Task AFailedCeremony_SaysToCancelWhatItLeft_BeforeRunningAgain()
     {
-        _b.FailNext("SubmitKeyShare", new VaultConnectionException("VaultDrConnectionLost", "the connection was lost", requestMayHaveBeenProcessed: true));
-        _b.FailNext("CancelOperationToken", new VaultConnectionException("VaultDrConnectionLost", "the connection was lost", requestMayHaveBeenProcessed: true));
+        B.FailNext("SubmitKeyShare", new VaultConnectionException("VaultDrConnectionLost", "the connection was lost", requestMayHaveBeenProcessed: true));
+        B.FailNext("CancelOperationToken", new VaultConnectionException("VaultDrConnectionLost", "the connection was lost", requestMayHaveBeenProcessed: true));
 
         var report = (await Run(Plan())).Report;
 
         Assert.Equal("2. Get a DR operation token on the secondary [Failed]", report.FailedStep);
         Assert.EndsWith("cancel any attempt left half done (Stop-VaultDrOperationToken -Connection <b>), then run the failover again.", report.NextSafeCommand, StringComparison.Ordinal);
     }
-
-    private static FailoverPlan Plan() => new()
-    {
-        Planned = true,
-        KeyShares = Enumerable.Range(1, 3).Select(i => SecretText.Protect(new string((char)('a' + i), 64))).ToArray(),
-        SecondaryId = "a-1",
-        Timeout = TimeSpan.FromMinutes(5),
-    };
-
-    private Task<FailoverOutcome> Run(FailoverPlan plan) => new FailoverRunner(_a, _b, plan, _host.Host).RunAsync(CancellationToken.None);
 }
