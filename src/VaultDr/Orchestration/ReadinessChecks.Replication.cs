@@ -148,6 +148,11 @@ internal static partial class ReadinessChecks
         var fromPrimary = primary.Status is { } p && secondary.Status is { } s ? ReplicationHealthRules.FindPeer(p, s)?.ClockSkewMs : null;
         var fromSecondary = secondary.Status?.Primaries.FirstOrDefault()?.ClockSkewMs;
         var reported = new[] { fromPrimary, fromSecondary }.Where(v => v is not null).Select(v => Math.Abs(v!.Value)).ToArray();
+        if (reported.Length == 0 && (secondary.Status is null ? (secondaryName, secondary.Error) : primary.Status is null ? (primaryName, primary.Error) : default) is ({ } unread, var error))
+        {
+            return Check(secondaryName, "ClockSkew", ReadinessResult.Fail, $"The status of {unread} could not be read, so its clock skew is unknown: {Reason(error)}.", threshold: ClockSkewThreshold);
+        }
+
         if (reported.Length == 0)
         {
             return Check(
