@@ -111,7 +111,10 @@ internal static partial class ReadinessChecks
 
         if (state.Value is not { } autopilot)
         {
-            return Check(secondaryName, "RaftQuorum", ReadinessResult.Fail, $"The autopilot state of {secondaryName} could not be read: {Reason(state.Error)}.", threshold: threshold);
+            var advice = state.Error is VaultApiException { StatusCode: 400 or 403 }
+                ? $": {secondaryName} did not take the DR operation token (a batch token made on the primary works there only once it has replicated, and needs its policy's update on {DrEndpoints.AutopilotStatePath})"
+                : string.Empty;
+            return Check(secondaryName, "RaftQuorum", ReadinessResult.Fail, $"The autopilot state of {secondaryName} could not be read ({Reason(state.Error)}){advice}.", threshold: threshold);
         }
 
         var voters = autopilot.Voters.Length > 0 ? autopilot.Voters.Length : autopilot.Servers.Count(s => s.NodeType == "voter" || s.Status is "voter" or "leader");

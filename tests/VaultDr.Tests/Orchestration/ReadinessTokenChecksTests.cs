@@ -206,7 +206,13 @@ public sealed class ReadinessTokenChecksTests
             "or let Invoke-VaultDrFailover -RemoveDeadPeers remove them before it promotes.",
             fail.Message);
         Assert.Equal((ReadinessResult.Skipped, "A DR secondary answers Raft reads only with a DR operation token: pass -DrOperationToken."), (skipped.Result, skipped.Message));
-        Assert.Equal(ReadinessResult.Fail, ReadinessChecks.RaftQuorum("vault-b", Reading.Failed<AutopilotState>(FakeDrCluster.VaultError(403, "sys/storage/raft/autopilot/state", "permission denied"))).Result);
+        var refused = ReadinessChecks.RaftQuorum("vault-b", Reading.Failed<AutopilotState>(FakeDrCluster.VaultError(400, "sys/storage/raft/autopilot/state", "path disabled in replication DR secondary mode")));
+        Assert.Equal(ReadinessResult.Fail, refused.Result);
+        Assert.EndsWith(
+            "path disabled in replication DR secondary mode): vault-b did not take the DR operation token (a batch token made on the primary works there only once it has replicated, " +
+            "and needs its policy's update on sys/storage/raft/autopilot/state).",
+            refused.Message,
+            StringComparison.Ordinal);
     }
 
     [Theory]
