@@ -114,13 +114,15 @@ Describe 'Test-VaultDrReadiness against a lab DR pair with TLS' {
         It 'one expiring within -WarnDays warns, an expired one fails, a renewed one passes' {
             Set-VaultDrLabCluster -Cluster $primary -CertificateValidDays 5
             $expiring = Get-Check (Test-VaultDrReadiness -Primary $primary -Secondary $secondary) Tls vault-1
+            $null = Get-VaultDrLab   # refreshes the clusters: CertificateNotAfter
+            $notAfter = $primary.CertificateNotAfter
             Set-VaultDrLabCluster -Cluster $secondary -CertificateValidDays -1
             $expired = Get-Check (Test-VaultDrReadiness -Primary $primary -Secondary $secondary) Tls vault-2
             Set-VaultDrLabCluster -Cluster $primary, $secondary -CertificateValidDays 365
             $renewed = Test-VaultDrReadiness -Primary $primary -Secondary $secondary
 
             $expiring.Result | Should -Be 'Warn'
-            $expiring.Value | Should -BeLike "*until $($primary.CertificateNotAfter.ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC"
+            $expiring.Value | Should -BeLike "*until $($notAfter.ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC"
             $expiring.Message | Should -Match '^The certificate of vault-1 expires in 4d 23h, on .* UTC: renew it before then, and reload Vault \(SIGHUP\)'
             $expired.Result | Should -Be 'Fail'
             $expired.Message | Should -Match '^The certificate of vault-2 expired on .* UTC \(1d 0h ago\): renew it'
