@@ -74,9 +74,25 @@ internal static class ServerCertificateReader
                 requestMayHaveBeenProcessed: false);
         }
 
-        using (presented)
+        try
         {
             return Inspect(presented, sentChain, connection, serverName);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new VaultConnectionException(
+                "VaultDrTlsCertificateUnreadable",
+                $"The certificate {connection} presented could not be checked ({e.Message}): look at it with openssl s_client -connect {address.Authority}.",
+                requestMayHaveBeenProcessed: false,
+                e);
+        }
+        finally
+        {
+            presented.Dispose();
+            foreach (var element in sentChain)
+            {
+                element.Dispose();
+            }
         }
     }
 
