@@ -163,6 +163,18 @@ Describe 'Test-VaultDrReadiness against a lab DR pair with TLS' {
         }
     }
 
+    Context 'replication' {
+        It 'a corrupted Merkle tree fails the replication check with the repair it takes; repaired, it passes' {
+            $secondary | Set-VaultDrLabCluster -CorruptMerkleTree Local
+            try { $corrupt = Get-Check (Test-VaultDrReadiness -Primary $primary -Secondary $secondary) Replication }
+            finally { $secondary | Set-VaultDrLabCluster -CorruptMerkleTree None }
+
+            $corrupt.Result | Should -Be 'Fail'
+            $corrupt.Message | Should -Match '^\S+ reports a corrupted Merkle tree \(corrupted_merkle_tree: true; .*\)\. Run Invoke-VaultDrMerkleCheck against \S+ to see which tree is corrupt, then Start-VaultDrReindex'
+            (Get-Check (Test-VaultDrReadiness -Primary $primary -Secondary $secondary) Replication).Result | Should -Be 'Pass'
+        }
+    }
+
     Context 'versions' {
         AfterEach { Set-VaultDrLabCluster -Cluster $primary, $secondary -VaultVersion $version }
 
