@@ -8,7 +8,7 @@
     Copyright            = '(c) VaultDr contributors. Apache-2.0.'
     Description          = 'Runs HashiCorp Vault Enterprise Disaster Recovery replication safely, end to end: every /v1/sys/replication/dr endpoint as a typed, safe cmdlet.'
     PowerShellVersion    = '7.4'
-    FormatsToProcess     = @('VaultDr.Replication.format.ps1xml', 'VaultDr.Tokens.format.ps1xml', 'VaultDr.Failover.format.ps1xml', 'VaultDr.Maintenance.format.ps1xml', 'VaultDr.Lab.format.ps1xml')
+    FormatsToProcess     = @('VaultDr.Replication.format.ps1xml', 'VaultDr.Tokens.format.ps1xml', 'VaultDr.Failover.format.ps1xml', 'VaultDr.Maintenance.format.ps1xml', 'VaultDr.Lab.format.ps1xml', 'VaultDr.Readiness.format.ps1xml')
     CmdletsToExport      = @(
         'New-VaultDrConnection'
         'Get-VaultDrStatus'
@@ -35,6 +35,7 @@
         'Get-VaultDrHealth'
         'Test-VaultDrReplication'
         'Wait-VaultDrReplication'
+        'Test-VaultDrReadiness'
         'Invoke-VaultDrFailover'
         'New-VaultDrBatchOperationToken'
         # Maintenance and repair: combined status, reindex, Merkle check, recover, Raft peers and autopilot.

@@ -6,6 +6,7 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot '../ExamplesCommon.ps1')
+    . (Join-Path $PSScriptRoot 'PipelineYaml.ps1')
     $script:PipelineFile = Join-Path $PSScriptRoot 'vault-dr-failover.yml'
     $script:ScriptsDir = Join-Path $PSScriptRoot 'scripts'
     $script:HealthGate = Join-Path $ScriptsDir 'health-gate.ps1'
@@ -16,53 +17,16 @@ BeforeAll {
 
 Describe 'vault-dr-failover.yml' {
     BeforeAll {
-        $dll = Get-ChildItem -Path (Join-Path $RepoRoot '.packages/yamldotnet') -Recurse -Filter YamlDotNet.dll -ErrorAction SilentlyContinue |
-            Where-Object { $_.FullName -match '[\\/]lib[\\/]net8\.0[\\/]' } | Select-Object -First 1
-        if (-not $dll) { throw 'YamlDotNet is not in .packages/: run dotnet restore build/Pester.proj.' }
-        Add-Type -Path $dll.FullName
-
         $script:YamlText = Get-Content -Raw $PipelineFile
-        $script:Pipeline = [YamlDotNet.Serialization.DeserializerBuilder]::new().Build().Deserialize([string] $YamlText)
-
-        function Get-Node {
-            <# Every mapping in the document, with the chain of keys that leads to it. #>
-            param($Node, [string] $Path = '')
-            if ($Node -is [System.Collections.IDictionary]) {
-                [pscustomobject]@{ Path = $Path; Map = $Node }
-                foreach ($key in $Node.Keys) { Get-Node $Node[$key] "$Path/$key" }
-            } elseif ($Node -is [System.Collections.IList]) {
-                for ($i = 0; $i -lt $Node.Count; $i++) { Get-Node $Node[$i] "$Path[$i]" }
-            }
-        }
-
-        function Get-Scalar {
-            <# Every string in the document, with its path. #>
-            param($Node, [string] $Path = '')
-            if ($Node -is [System.Collections.IDictionary]) {
-                foreach ($key in $Node.Keys) { Get-Scalar $Node[$key] "$Path/$key" }
-            } elseif ($Node -is [System.Collections.IList]) {
-                for ($i = 0; $i -lt $Node.Count; $i++) { Get-Scalar $Node[$i] "$Path[$i]" }
-            } elseif ($null -ne $Node) {
-                [pscustomobject]@{ Path = $Path; Value = [string] $Node }
-            }
-        }
-
-        function Resolve-PipelinePath([string] $Value) {
-            <# Expands the pipeline's own variables and $(Build.SourcesDirectory) (the checkout: this repository). #>
-            $variables = @{ 'Build.SourcesDirectory' = $RepoRoot }
-            foreach ($variable in $Pipeline['variables']) {
-                if ($variable.ContainsKey('name')) { $variables[$variable['name']] = $variable['value'] }
-            }
-            for ($i = 0; $i -lt 5 -and $Value -match '\$\(([^)]+)\)'; $i++) {
-                $Value = [regex]::Replace($Value, '\$\(([^)]+)\)', { param($m) if ($variables.ContainsKey($m.Groups[1].Value)) { $variables[$m.Groups[1].Value] } else { $m.Value } })
-            }
-            return $Value
-        }
-
+        $script:Pipeline = Read-PipelineYaml $PipelineFile
         $script:Stages = @($Pipeline['stages'])
         $script:Stage = @{}
         foreach ($s in $Stages) { $Stage[$s['stage']] = $s }
         $script:PowerShellTasks = @(Get-Node $Pipeline | Where-Object { $_.Map.ContainsKey('task') -and $_.Map['task'] -eq 'PowerShell@2' })
+    }
+
+    It 'uses only the keys and task inputs Azure Pipelines documents' {
+        Get-UndocumentedKey $Pipeline | Should -BeNullOrEmpty
     }
 
     It 'is YAML with a HealthGate stage and a PlannedFailover stage that depends on it' {
@@ -101,9 +65,9 @@ Describe 'vault-dr-failover.yml' {
             $inputs['pwsh'] | Should -Be 'true' -Because $task.Path
             $inputs['targetType'] | Should -Be 'filePath' -Because $task.Path
             $inputs.ContainsKey('script') | Should -BeFalse -Because "$($task.Path) must not run inline script"
-            Resolve-PipelinePath $inputs['filePath'] | Should -Exist -Because $task.Path
+            Resolve-PipelinePath $Pipeline $inputs['filePath'] | Should -Exist -Because $task.Path
         }
-        $scripts = $PowerShellTasks | ForEach-Object { Split-Path -Leaf (Resolve-PipelinePath $_.Map['inputs']['filePath']) }
+        $scripts = $PowerShellTasks | ForEach-Object { Split-Path -Leaf (Resolve-PipelinePath $Pipeline $_.Map['inputs']['filePath']) }
         $scripts | Should -Contain 'health-gate.ps1'
         $scripts | Should -Contain 'planned-failover.ps1'
         foreach ($case in @{ Stage = 'HealthGate'; Script = 'health-gate.ps1' }, @{ Stage = 'PlannedFailover'; Script = 'planned-failover.ps1' }) {
@@ -142,7 +106,7 @@ Describe 'vault-dr-failover.yml' {
             $downloads.Map['artifact'] | Should -Be 'VaultDr' -Because $name
         }
         foreach ($task in $PowerShellTasks | Where-Object { $_.Map['inputs']['filePath'] -match 'scripts/' }) {
-            Resolve-PipelinePath $task.Map['env']['VAULTDR_MODULE_PATH'] | Should -Be '$(Pipeline.Workspace)/VaultDr/VaultDr.psd1'
+            Resolve-PipelinePath $Pipeline $task.Map['env']['VAULTDR_MODULE_PATH'] | Should -Be '$(Pipeline.Workspace)/VaultDr/VaultDr.psd1'
         }
     }
 

@@ -104,12 +104,14 @@ BeforeDiscovery {
         @{ Name = 'New-VaultDrLabPgpKey'; Parameter = 'Path'; Type = 'string'; Mandatory = $true }
         @{ Name = 'New-VaultDrLabPgpKey'; Parameter = 'Count'; Type = 'int'; Mandatory = $false }
         @{ Name = 'New-VaultDrLabPgpKey'; Parameter = 'Passphrase'; Type = 'securestring'; Mandatory = $false }
+        @{ Name = 'Test-VaultDrReadiness'; Parameter = 'WarnDays'; Type = 'int'; Mandatory = $false }
+        @{ Name = 'Test-VaultDrReadiness'; Parameter = 'Quiet'; Type = 'switch'; Mandatory = $false }
     )
     # On a DR secondary each maintenance cmdlet takes the DR operation token, optional, from the pipeline by property name
     # too (an OperationToken or a batch token), exactly as Invoke-VaultDrPromote does; elsewhere the Vault token.
     $script:ParameterCases += @(
         'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck', 'Repair-VaultDrReplication', 'Get-VaultDrRaftPeer', 'Remove-VaultDrRaftPeer',
-        'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration'
+        'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration', 'Test-VaultDrReadiness'
     ) | ForEach-Object { @{ Name = $_; Parameter = 'DrOperationToken'; Type = 'securestring'; Mandatory = $false; ByPropertyName = $true } }
 }
 
@@ -122,13 +124,14 @@ BeforeAll {
 }
 
 Describe 'The VaultDr module' {
-    It 'exports exactly the 21 DR cmdlets, the 5 orchestration cmdlets, the 9 maintenance cmdlets and the 18 lab cmdlets' {
+    It 'exports exactly the 21 DR cmdlets, the 6 orchestration cmdlets, the 9 maintenance cmdlets and the 18 lab cmdlets' {
         $expected = 'New-VaultDrConnection', 'Get-VaultDrStatus', 'Enable-VaultDrPrimary', 'Invoke-VaultDrDemote',
             'Disable-VaultDrPrimary', 'New-VaultDrSecondaryToken', 'Revoke-VaultDrSecondary', 'New-VaultDrSecondaryPublicKey',
             'Enable-VaultDrSecondary', 'Invoke-VaultDrPromote', 'Disable-VaultDrSecondary', 'Update-VaultDrPrimary',
             'Get-VaultDrOperationTokenProgress', 'Start-VaultDrOperationToken', 'Stop-VaultDrOperationToken',
             'Submit-VaultDrKeyShare', 'Revoke-VaultDrOperationToken', 'New-VaultDrOperationToken', 'Unprotect-VaultDrOperationToken',
             'Unprotect-VaultDrKeyShare', 'Get-VaultDrHealth', 'Get-VaultDrSealStatus', 'Test-VaultDrReplication', 'Wait-VaultDrReplication', 'Invoke-VaultDrFailover', 'New-VaultDrBatchOperationToken',
+            'Test-VaultDrReadiness',
             'Get-VaultDrReplicationStatus', 'Start-VaultDrReindex', 'Invoke-VaultDrMerkleCheck', 'Repair-VaultDrReplication', 'Get-VaultDrRaftPeer',
             'Remove-VaultDrRaftPeer', 'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration', 'Set-VaultDrAutopilotConfiguration',
             'Start-VaultDrLab', 'Stop-VaultDrLab', 'Get-VaultDrLab', 'Start-VaultDrLabCluster', 'Stop-VaultDrLabCluster',
@@ -136,7 +139,7 @@ Describe 'The VaultDr module' {
             'Stop-VaultDrLabStandby', 'Start-VaultDrLabStandby', 'Get-VaultDrLabLog',
             'Get-VaultDrLabRequest', 'Clear-VaultDrLabRequest', 'Set-VaultDrLabSecret', 'Get-VaultDrLabSecret', 'New-VaultDrLabPgpKey'
         $actual = Get-Command -Module VaultDr | ForEach-Object Name
-        $actual.Count | Should -Be 53
+        $actual.Count | Should -Be 54
         ($actual | Sort-Object) | Should -Be ($expected | Sort-Object)
         Get-Command -Module VaultDr | ForEach-Object CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }
@@ -247,7 +250,7 @@ Describe 'The VaultDr module' {
 
     It 'reading cmdlets do not pretend to change anything' {
         foreach ($name in 'Get-VaultDrStatus', 'Get-VaultDrOperationTokenProgress', 'Unprotect-VaultDrOperationToken', 'Unprotect-VaultDrKeyShare', 'New-VaultDrConnection',
-            'Get-VaultDrReplicationStatus', 'Get-VaultDrRaftPeer', 'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration') {
+            'Test-VaultDrReadiness', 'Get-VaultDrReplicationStatus', 'Get-VaultDrRaftPeer', 'Get-VaultDrAutopilotState', 'Get-VaultDrAutopilotConfiguration') {
             (Get-CmdletAttribute $name).SupportsShouldProcess | Should -BeFalse -Because $name
         }
     }

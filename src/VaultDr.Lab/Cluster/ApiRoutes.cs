@@ -16,6 +16,7 @@ internal static class ApiRoutes
     public static RouteTable Build(
         SysEndpoints sys,
         BackendEndpoints backends,
+        CapabilitiesEndpoints capabilities,
         ReplicationStatus status,
         PrimaryRole primary,
         SecondaryLink link,
@@ -90,6 +91,10 @@ internal static class ApiRoutes
         table.Exact("auth/token/create", Token).On(Write, backends.CreateToken);
         table.Prefix("auth/token/create/", Token).On(Write, backends.CreateToken);
         table.Exact("auth/token/lookup-self", Token).On(Get, backends.LookupSelf);
+
+        // What a token may do where: the caller's own token, or (for any valid caller) the body's.
+        table.Exact("sys/capabilities-self", Token).On(Write, capabilities.Self);
+        table.Exact("sys/capabilities", Token).On(Write, capabilities.Other);
         return table;
     }
 }

@@ -2,36 +2,6 @@ using System.Security.Cryptography;
 
 namespace VaultDr.Lab;
 
-/// <summary>The DR replication modes a cluster reports (<c>mode</c> of sys/replication/dr/status).</summary>
-internal static class DrModes
-{
-    public const string Disabled = "disabled";
-    public const string Primary = "primary";
-    public const string Secondary = "secondary";
-}
-
-/// <summary>The states a DR secondary walks through (<c>state</c> of its status); a primary is always "running".</summary>
-internal static class SecondaryStates
-{
-    public const string Idle = "idle";
-    public const string Connecting = "connecting";
-    public const string MerkleDiff = "merkle-diff";
-    public const string MerkleSync = "merkle-sync";
-    public const string StreamWals = "stream-wals";
-    public const string TransientFailure = "transient_failure";
-}
-
-/// <summary>The endpoint families of Vault 2.x's <c>enable_unauthenticated_access</c>.</summary>
-internal static class UnauthenticatedFamilies
-{
-    public const string Rekey = "rekey";
-    public const string GenerateRoot = "generate-root";
-    public const string GenerateOperationToken = "generate-operation-token";
-    public const string OperationTokenPath = "sys/replication/dr/secondary/generate-operation-token";
-
-    public static readonly IReadOnlyList<string> All = [Rekey, GenerateRoot, GenerateOperationToken];
-}
-
 /// <summary>
 /// Everything one emulated cluster knows, shared by the classes that play its roles (sys endpoints, primary role,
 /// secondary link, replication loop and stream, operation-token ceremony). The mutable members are read and changed
@@ -57,6 +27,7 @@ internal sealed class ClusterState : IDisposable
         EncryptedUnsealKeys = EncryptShares(UnsealKeys, options.PgpKeys, StartedAt.UtcDateTime);
         RootToken = "hvs." + LabCrypto.Base62(24);
         Raft = new RaftCluster(name);
+        Log = new ServerLog(() => ClockSkew);
         Store.Tokens[RootToken] = new LabToken(RootToken, LabCrypto.Base62(24), "service", ["root"], null, 0, null, true);
         MerkleRoot = Store.MerkleRoot();
     }
@@ -232,7 +203,8 @@ internal sealed class ClusterState : IDisposable
     /// <summary>The integrated storage (raft) configuration: the active node and its standbys.</summary>
     public RaftCluster Raft { get; }
 
-    public ServerLog Log { get; } = new();
+    /// <summary>The server log: each line stamped by the cluster's clock.</summary>
+    public ServerLog Log { get; }
 
     // --- DR operation tokens --------------------------------------------------------------------
 
@@ -241,9 +213,22 @@ internal sealed class ClusterState : IDisposable
 
     public CeremonyAttempt? Ceremony { get; set; }
 
+    /// <summary>
+    /// How far the cluster's clock runs ahead of the machine's (negative: behind). Its timers (<see cref="Now"/>) keep
+    /// the machine's time, as Vault's monotonic timers do; what it stamps and shows uses <see cref="Clock"/>.
+    /// </summary>
+    public TimeSpan ClockSkew { get; set; }
+
     // --- Derived ----------------------------------------------------------------------------------
 
+    /// <summary>The machine's time: for the cluster's timers and delays (never shown as it is).</summary>
     public DateTimeOffset Now => Time.GetUtcNow();
+
+    /// <summary>What the cluster's clock reads: the times it stamps (token expiry, server_time_utc, its log).</summary>
+    public DateTimeOffset Clock => Now + ClockSkew;
+
+    /// <summary>A machine instant as the cluster's clock showed it.</summary>
+    public DateTimeOffset OnClock(DateTimeOffset instant) => instant + ClockSkew;
 
     /// <summary>The <c>state</c> the status shows: "running" on a primary, the walk's state on a secondary.</summary>
     public string StateText => Mode switch
@@ -265,14 +250,28 @@ internal sealed class ClusterState : IDisposable
     /// <summary>An address as Vault prints it: no trailing slash.</summary>
     public static string AddressText(Uri uri) => uri.ToString().TrimEnd('/');
 
-    public string Rfc3339(DateTimeOffset instant) => LabCrypto.Rfc3339(instant, Time.LocalTimeZone);
+    /// <summary>A machine instant (a heartbeat, the start) as the cluster shows it: on its clock, RFC 3339.</summary>
+    public string Rfc3339(DateTimeOffset instant) => LabCrypto.Rfc3339(OnClock(instant), Time.LocalTimeZone);
 
     /// <summary>The token of the request when it is in the token store and unexpired.</summary>
     public LabToken? Authenticate(LabRequest request)
     {
         var token = request.Token;
-        return token is not null && Store.Tokens.TryGetValue(token, out var entry) && entry.IsValidAt(Now) ? entry : null;
+        return token is not null ? Lookup(token) : null;
     }
+
+    /// <summary>The token when it is in the token store and unexpired by the cluster's clock.</summary>
+    public LabToken? Lookup(string token) => Store.Tokens.TryGetValue(token, out var entry) && entry.IsValidAt(Clock) ? entry : null;
+
+    /// <summary>
+    /// What <paramref name="token"/> may do on <paramref name="path"/>, as sys/capabilities answers: <c>["root"]</c> for
+    /// the root policy, else the sorted capabilities its policies grant, or <c>["deny"]</c>.
+    /// </summary>
+    public IReadOnlyList<string> CapabilitiesOf(LabToken token, string path) => token.IsRoot ? ["root"] : AclOf(token).Capabilities(path);
+
+    /// <summary>The ACL of the token's policies from the policy store (the built-in default when none is written).</summary>
+    private Acl AclOf(LabToken token) => Acl.From(token.Policies.Select(p =>
+        Store.Policies.TryGetValue(p, out var text) ? text : p == "default" ? Acl.BuiltInDefaultPolicy : ""));
 
     public bool IsCurrentKey(byte[] key) => SealKeys.Any(k => k.AsSpan().SequenceEqual(key));
 
@@ -310,12 +309,12 @@ internal sealed class ClusterState : IDisposable
 
     /// <summary>
     /// True when <paramref name="token"/> may authorise <paramref name="path"/> on this DR secondary: a token the
-    /// operation-token ceremony made, or a (batch) token replicated from the primary whose policies name the path.
+    /// operation-token ceremony made, or a (batch) token replicated from the primary whose policies grant
+    /// <paramref name="capability"/> there (promote and update-primary are updates). The root policy is not enough: a
+    /// DR secondary takes a batch or DR operation token, not the primary's root token.
     /// </summary>
-    public bool IsDrOperationToken(string token, string path) =>
-        OperationTokens.Contains(token)
-        || (Store.Tokens.TryGetValue(token, out var entry) && entry.IsValidAt(Now)
-            && entry.Policies.Any(p => Store.Policies.TryGetValue(p, out var text) && text.Contains(path, StringComparison.Ordinal)));
+    public bool IsDrOperationToken(string token, string path, string capability = "update") =>
+        OperationTokens.Contains(token) || (Lookup(token) is { } entry && AclOf(entry).Allows(path, capability));
 
     /// <summary>Points the secondary at a primary: it connects at once and walks the sync states again.</summary>
     public void Follow(PrimaryLink link, IReadOnlyList<string> knownPrimaryClusterAddrs)

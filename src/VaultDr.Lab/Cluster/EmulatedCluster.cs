@@ -31,6 +31,7 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
         var apiRoutes = ApiRoutes.Build(
             new SysEndpoints(_state),
             new BackendEndpoints(_state),
+            new CapabilitiesEndpoints(_state),
             new ReplicationStatus(_state),
             new PrimaryRole(_state),
             new SecondaryLink(_state, activation, ceremony, new PrimaryAddressUpdate(_state)),
@@ -212,6 +213,7 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
                 SealType = _state.SealType,
                 RecoverySeal = _state.RecoverySeal,
                 EnableUnauthenticatedAccess = [.. _state.UnauthenticatedAccess],
+                ClockSkewMs = (long)_state.ClockSkew.TotalMilliseconds,
             };
         }
     }
@@ -301,6 +303,18 @@ public sealed class EmulatedCluster : ILabClusterNode, IDisposable
                 _state.StateSince = _state.Now;
                 _state.CatchUpSince = null;
             }
+        }
+    }
+
+    /// <summary>
+    /// The cluster's clock runs <paramref name="skew"/> ahead of the machine's (negative: behind; zero resets): what it
+    /// stamps and reports from now on, and the clock_skew_ms its peers see after their next heartbeat.
+    /// </summary>
+    public void SetClockSkew(TimeSpan skew)
+    {
+        lock (_state.Gate)
+        {
+            _state.ClockSkew = skew;
         }
     }
 

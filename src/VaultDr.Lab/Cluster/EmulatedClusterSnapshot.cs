@@ -36,6 +36,9 @@ public sealed record EmulatedClusterSnapshot(
     /// <summary>The cluster has recovery keys (auto-unseal), not unseal keys.</summary>
     public bool RecoverySeal { get; init; }
 
+    /// <summary>How far the cluster's clock runs ahead of the machine's, in ms (negative: behind).</summary>
+    public long ClockSkewMs { get; init; }
+
     /// <summary>The server's enable_unauthenticated_access (effective from Vault 2.0).</summary>
     public IReadOnlyList<string> EnableUnauthenticatedAccess { get; init; } = [];
 }

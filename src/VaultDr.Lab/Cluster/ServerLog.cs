@@ -5,7 +5,7 @@ namespace VaultDr.Lab;
 /// recovery, raft peers), newest last. Bounded: a long-running lab keeps the last <see cref="Capacity"/> lines.
 /// Never holds a secret. Read and written under the cluster's lock.
 /// </summary>
-internal sealed class ServerLog
+internal sealed class ServerLog(Func<TimeSpan> clockSkew)
 {
     public const int Capacity = 500;
 
@@ -26,6 +26,7 @@ internal sealed class ServerLog
             _entries.Dequeue();
         }
 
-        _entries.Enqueue(new LabLogEntry(time, level, message));
+        // Callers pass the machine's time; the line shows the cluster's clock.
+        _entries.Enqueue(new LabLogEntry(time + clockSkew(), level, message));
     }
 }

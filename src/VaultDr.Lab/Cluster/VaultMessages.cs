@@ -216,4 +216,14 @@ internal static class VaultMessages
 
     // UNCONFIRMED
     public static string UnknownRole(string role) => $"unknown role {role}";
+
+    // --- sys/capabilities, sys/capabilities-self ----------------------------------------------------
+    // UNCONFIRMED: the texts of Vault's capabilities handler as we read it (logical_system.go / capabilities.go); a
+    // token that is not valid in sys/capabilities' body is a 400 there, while an invalid X-Vault-Token (the token of
+    // sys/capabilities-self) meets the usual 403 permission denied first. The answer's shape (each path keyed to its
+    // sorted list, "capabilities" for a single path, in data and at the top level) is also taken as unconfirmed.
+    public const string CapabilitiesPathsMissing = "paths must be supplied";
+
+    // UNCONFIRMED (see above)
+    public const string CapabilitiesInvalidToken = "invalid token";
 }

@@ -77,6 +77,9 @@ public interface ILabClusterNode
     /// <summary>The host closed a standby for good.</summary>
     void RemoveStandby(string nodeId);
 
+    /// <summary>The cluster's clock runs <paramref name="skew"/> ahead of the machine's (negative: behind; zero resets).</summary>
+    void SetClockSkew(TimeSpan skew);
+
     /// <summary>The cluster's server log, oldest first.</summary>
     IReadOnlyList<LabLogEntry> ReadLog();
 

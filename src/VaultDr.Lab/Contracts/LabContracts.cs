@@ -114,6 +114,12 @@ public sealed class LabOptions
 
     public bool Tls { get; init; }
 
+    /// <summary>
+    /// With <see cref="Tls"/>: each API listener's certificate expires this many days from the start (zero or less:
+    /// it has already expired). The cluster listeners keep long-lived certificates of their own.
+    /// </summary>
+    public int CertificateValidDays { get; init; } = 365;
+
     /// <summary>Time a secondary spends in each of connecting, merkle-diff and merkle-sync before stream-wals.</summary>
     public TimeSpan StateStepDelay { get; init; } = TimeSpan.FromMilliseconds(150);
 

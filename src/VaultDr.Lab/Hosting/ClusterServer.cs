@@ -10,24 +10,42 @@ namespace VaultDr.Lab;
 internal sealed class ClusterServer : IAsyncDisposable
 {
     private readonly LabHost _lab;
-    private readonly X509Certificate2? _certificate;
+    private readonly LabCertificates? _authority;
+    private readonly X509Certificate2? _clusterCertificate;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<StandbyNode> _standbys = [];
+
+    /// <summary>API certificates replaced by a re-issue: connections made with them may still be open, so they live until disposal.</summary>
+    private readonly List<X509Certificate2> _retiredCertificates = [];
+    private X509Certificate2? _apiCertificate;
     private WebApplication? _app;
     private volatile int _latencyMs;
 
-    public ClusterServer(LabHost lab, ILabClusterNode node, X509Certificate2? certificate)
+    /// <summary>
+    /// With <paramref name="authority"/> (a TLS lab) the API listener (and the standbys) serve a certificate valid for
+    /// <paramref name="certificateValidDays"/> from now, the cluster listener one of its own that lasts, as Vault's
+    /// cluster port has.
+    /// </summary>
+    public ClusterServer(LabHost lab, ILabClusterNode node, LabCertificates? authority, int certificateValidDays)
     {
         _lab = lab;
-        _certificate = certificate;
+        _authority = authority;
         Node = node;
+        _apiCertificate = authority?.CreateServerCertificate(node.Name, certificateValidDays);
+        _clusterCertificate = authority?.CreateClusterCertificate(node.Name + "-cluster");
     }
 
     public ILabClusterNode Node { get; }
 
     public string Name => Node.Name;
 
-    public string Scheme => _certificate is null ? "http" : "https";
+    public string Scheme => _authority is null ? "http" : "https";
+
+    /// <summary>When the API listener's certificate expires; null without TLS.</summary>
+    public DateTimeOffset? CertificateNotAfter => Volatile.Read(ref _apiCertificate) is { } certificate ? new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero) : null;
+
+    /// <summary>The API listener's certificate for the next TLS handshake (on the cluster's API port and its standbys).</summary>
+    public IReadOnlyList<Func<X509Certificate2>>? ApiCertificates => _authority is null ? null : [() => Volatile.Read(ref _apiCertificate)!];
 
     public int ApiPort { get; private set; }
 
@@ -63,7 +81,8 @@ internal sealed class ClusterServer : IAsyncDisposable
                 return;
             }
 
-            var (started, ports) = await LabKestrel.StartAsync([ApiPort, ClusterPort], _certificate, HandleAsync, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<Func<X509Certificate2>>? certificates = _authority is null ? null : [() => Volatile.Read(ref _apiCertificate)!, () => _clusterCertificate!];
+            var (started, ports) = await LabKestrel.StartAsync([ApiPort, ClusterPort], certificates, HandleAsync, cancellationToken).ConfigureAwait(false);
             (ApiPort, ClusterPort) = (ports[0], ports[1]);
             Node.ApiAddress = new Uri($"{Scheme}://127.0.0.1:{ApiPort}/");
             Node.ClusterAddress = new Uri($"{Scheme}://127.0.0.1:{ClusterPort}/");
@@ -103,7 +122,7 @@ internal sealed class ClusterServer : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var standby = await StandbyNode.OpenAsync(_lab, this, _certificate, cancellationToken).ConfigureAwait(false);
+            var standby = await StandbyNode.OpenAsync(_lab, this, ApiCertificates, cancellationToken).ConfigureAwait(false);
             lock (_standbys)
             {
                 _standbys.Add(standby);
@@ -153,7 +172,33 @@ internal sealed class ClusterServer : IAsyncDisposable
 
         await StopAsync().ConfigureAwait(false);
         Node.Dispose();
-        _certificate?.Dispose();
+        _apiCertificate?.Dispose();
+        _clusterCertificate?.Dispose();
+        lock (_retiredCertificates)
+        {
+            _retiredCertificates.ForEach(c => c.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// A new API listener certificate, valid for <paramref name="validDays"/> from now (zero or less: already expired),
+    /// as an operator's renewal (or a lapse) would give: new TLS connections get it, open ones keep theirs. Returns its
+    /// NotAfter. InvalidOperationException on a lab without TLS.
+    /// </summary>
+    public DateTimeOffset ReissueApiCertificate(int validDays)
+    {
+        var authority = _authority ?? throw new InvalidOperationException($"{Name} serves plain HTTP (the lab was started without TLS): it has no certificate to re-issue. Start a lab with TLS to rehearse certificate expiry.");
+        var fresh = authority.CreateServerCertificate(Name, validDays);
+        var old = Interlocked.Exchange(ref _apiCertificate, fresh);
+        if (old is not null)
+        {
+            lock (_retiredCertificates)
+            {
+                _retiredCertificates.Add(old);
+            }
+        }
+
+        return CertificateNotAfter!.Value;
     }
 
     private Task HandleAsync(HttpContext context)

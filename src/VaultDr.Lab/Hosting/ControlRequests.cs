@@ -50,6 +50,11 @@ internal static class ControlRequests
         : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= min && number <= max ? number
         : throw new ControlBadRequestException($"'{name}' must be an integer from {min} to {max}.");
 
+    public static long? Long(JsonElement body, string name, long min, long max) =>
+        !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= min && number <= max ? number
+        : throw new ControlBadRequestException($"'{name}' must be an integer from {min} to {max}.");
+
     /// <summary>A list of strings (possibly empty); null when the field is absent.</summary>
     public static string[]? Strings(JsonElement body, string name) =>
         !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null

@@ -10,6 +10,8 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
           --clusters N          clusters vault-1..vault-N to run (1-64, default 2)
           --tls                 serve HTTPS with an in-memory CA (written as PEM, see --ca-out)
           --ca-out PATH         where to write the CA certificate (default: temp folder)
+          --cert-valid-days N   with --tls: API certificates expire N days from now (-3650-3650, default 365;
+                                0 or less: already expired); cluster listeners keep their own certificates
           --key-shares N        unseal key shares (1-255, default 5); recovery key shares with --auto-unseal
           --key-threshold N     unseal key threshold (1-shares, default 3); recovery threshold with --auto-unseal
           --auto-unseal         clusters unseal through a KMS (seal type transit) and have recovery keys
@@ -35,7 +37,8 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
     public static LabArguments? Parse(IReadOnlyList<string> args, out string? error)
     {
         error = null;
-        int clusters = 2, shares = 5, threshold = 3, stateStep = 150, catchUp = 300, heartbeat = 100;
+        int clusters = 2, shares = 5, threshold = 3, stateStep = 150, catchUp = 300, heartbeat = 100, certificateDays = 365;
+        var certificateDaysGiven = false;
         int? parentPid = null;
         string version = "1.15";
         string? caOut = null;
@@ -50,7 +53,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
                 int Number(int min, int max)
                 {
                     var text = Value();
-                    return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                    return int.TryParse(text, min < 0 ? NumberStyles.AllowLeadingSign : NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
                         ? n
                         : throw new FormatException($"{arg} must be an integer from {min} to {max} (got '{text}').");
                 }
@@ -60,6 +63,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
                     case "--clusters": clusters = Number(1, 64); break;
                     case "--tls": tls = true; break;
                     case "--ca-out": caOut = Value(); break;
+                    case "--cert-valid-days": certificateDays = Number(-LabCertificates.MaxValidDays, LabCertificates.MaxValidDays); certificateDaysGiven = true; break;
                     case "--key-shares": shares = Number(1, 255); break;
                     case "--key-threshold": threshold = Number(1, 255); break;
                     case "--auto-unseal": autoUnseal = true; break;
@@ -72,6 +76,11 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
                     case "--ready-json": readyJson = true; break;
                     default: throw new FormatException($"Unknown argument '{arg}'.");
                 }
+            }
+
+            if (certificateDaysGiven && !tls)
+            {
+                throw new FormatException("--cert-valid-days sets the dates of TLS certificates: add --tls.");
             }
 
             if (threshold > shares)
@@ -100,6 +109,7 @@ public sealed record LabArguments(LabOptions Options, string? CaOut, int? Parent
         {
             ClusterCount = clusters,
             Tls = tls,
+            CertificateValidDays = certificateDays,
             KeyShares = shares,
             KeyThreshold = threshold,
             AutoUnseal = autoUnseal,

@@ -15,10 +15,15 @@ namespace VaultDr.Lab;
 /// POST .../break-replication: replication stops syncing until sys/replication/recover (400 with replication disabled);
 /// POST .../version {"version":"2.0"}: the cluster runs that Vault version from now on;
 /// POST .../unauthenticated-access {"families":["generate-operation-token"]}: Vault 2.x's enable_unauthenticated_access, reloaded;
-/// GET .../log: {"log":[{"time","level","message"}]}, the cluster's server log, oldest first.
+/// GET .../log: {"log":[{"time","level","message"}]}, the cluster's server log, oldest first;
+/// POST .../certificate {"validDays":N}: a new API listener certificate expiring N days from now (400 without TLS);
+/// POST .../clock-skew {"ms":N}: the cluster's clock runs N ms ahead of the machine's (negative: behind; 0 resets).
 /// </summary>
 internal sealed class LabClusterControl(LabHost lab)
 {
+    /// <summary>The furthest a cluster's clock may be set from the machine's: a year either way.</summary>
+    public const long MaxClockSkewMs = 365L * 24 * 60 * 60 * 1000;
+
     public async Task ActionAsync(HttpContext context, string name, string action)
     {
         var response = context.Response;
@@ -30,7 +35,8 @@ internal sealed class LabClusterControl(LabHost lab)
 
         string[]? methods = action switch
         {
-            "stop" or "start" or "seal" or "unseal" or "latency" or "status-endpoints" or "break-replication" or "version" or "unauthenticated-access" => ["POST"],
+            "stop" or "start" or "seal" or "unseal" or "latency" or "status-endpoints" or "break-replication" or "version" or "unauthenticated-access"
+                or "certificate" or "clock-skew" => ["POST"],
             "standby" or "merkle-corruption" => ["POST", "DELETE"],
             "log" => ["GET"],
             _ => null,
@@ -127,6 +133,24 @@ internal sealed class LabClusterControl(LabHost lab)
                     throw new ControlBadRequestException(e.Message);
                 }
 
+                break;
+            case "certificate":
+                var days = Int(await ReadObjectAsync(context, required: true).ConfigureAwait(false), "validDays", -LabCertificates.MaxValidDays, LabCertificates.MaxValidDays)
+                    ?? throw new ControlBadRequestException($"'validDays' is required: an integer from {-LabCertificates.MaxValidDays} to {LabCertificates.MaxValidDays}.");
+                try
+                {
+                    lab.ReissueCertificate(name, days);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new ControlBadRequestException(e.Message);
+                }
+
+                break;
+            case "clock-skew":
+                var skew = Long(await ReadObjectAsync(context, required: true).ConfigureAwait(false), "ms", -MaxClockSkewMs, MaxClockSkewMs)
+                    ?? throw new ControlBadRequestException("'ms' is required: how far the cluster's clock runs ahead of the machine's (negative: behind; 0 resets).");
+                node.SetClockSkew(TimeSpan.FromMilliseconds(skew));
                 break;
             case "log":
                 var log = node.ReadLog().Select(e => new { time = e.Time, level = e.Level, message = e.Message }).ToArray();

@@ -67,7 +67,7 @@ public sealed class LabHost : IAsyncDisposable
             {
                 var name = $"vault-{i}";
                 var node = factory(name, options, host._transport);
-                host._servers.Add(new ClusterServer(host, node, host._certificates?.CreateServerCertificate(name)));
+                host._servers.Add(new ClusterServer(host, node, host._certificates, options.CertificateValidDays));
             }
 
             await Task.WhenAll(host._servers.Select(s => s.StartAsync(cancellationToken))).ConfigureAwait(false);
@@ -106,6 +106,19 @@ public sealed class LabHost : IAsyncDisposable
     }
 
     public int GetLatency(string name) => Server(name).LatencyMs;
+
+    /// <summary>When the cluster's API listener certificate expires; null without TLS.</summary>
+    public DateTimeOffset? GetCertificateNotAfter(string name) => Server(name).CertificateNotAfter;
+
+    /// <summary>
+    /// Re-issues the cluster's API listener certificate, valid <paramref name="validDays"/> from now (zero or less:
+    /// expired); new TLS connections get it. Returns its NotAfter. InvalidOperationException without TLS.
+    /// </summary>
+    public DateTimeOffset ReissueCertificate(string name, int validDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Math.Abs(validDays), LabCertificates.MaxValidDays, nameof(validDays));
+        return Server(name).ReissueApiCertificate(validDays);
+    }
 
     /// <summary>
     /// Opens a new standby node for the cluster (every request gets 307 to the cluster's API address); it joins the
@@ -160,6 +173,7 @@ public sealed class LabHost : IAsyncDisposable
         // and its READY line hands out root tokens already.
         result["rootToken"] = server.Node.RootToken;
         result["latencyMs"] = server.LatencyMs;
+        result["certificateNotAfter"] = server.CertificateNotAfter?.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var standbys = server.Standbys;
         result["standbyAddress"] = standbys.Count > 0 ? standbys[0].Address.ToString() : null;
         result["standbys"] = new JsonArray(standbys.Select(s => (JsonNode)new JsonObject

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace VaultDr.Lab;
 
@@ -12,15 +13,21 @@ internal static class LabKestrel
 
     /// <summary>
     /// Starts an app listening on 127.0.0.1 at each of <paramref name="ports"/> (0 = any free port), over HTTPS when
-    /// <paramref name="certificate"/> is given, and returns it with the ports actually bound (same order).
+    /// <paramref name="certificates"/> is given (one per port, asked at each TLS handshake, so a re-issued certificate
+    /// serves the next connection), and returns it with the ports actually bound (same order).
     /// </summary>
-    public static async Task<(WebApplication App, int[] Ports)> StartAsync(IReadOnlyList<int> ports, X509Certificate2? certificate, RequestDelegate handler, CancellationToken cancellationToken)
+    public static async Task<(WebApplication App, int[] Ports)> StartAsync(IReadOnlyList<int> ports, IReadOnlyList<Func<X509Certificate2>>? certificates, RequestDelegate handler, CancellationToken cancellationToken)
     {
+        if (certificates is not null && certificates.Count != ports.Count)
+        {
+            throw new ArgumentException("One certificate per port.", nameof(certificates));
+        }
+
         var deadline = DateTime.UtcNow + RebindPatience;
         while (true)
         {
             var listens = new ListenOptions?[ports.Count];
-            var app = Build(ports, certificate, handler, listens);
+            var app = Build(ports, certificates, handler, listens);
             try
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -56,14 +63,14 @@ internal static class LabKestrel
         await app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static WebApplication Build(IReadOnlyList<int> ports, X509Certificate2? certificate, RequestDelegate handler, ListenOptions?[] listens)
+    private static WebApplication Build(IReadOnlyList<int> ports, IReadOnlyList<Func<X509Certificate2>>? certificates, RequestDelegate handler, ListenOptions?[] listens)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, SilentLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.Zero);
         builder.WebHost.UseKestrelCore();
-        if (certificate is not null)
+        if (certificates is not null)
         {
             builder.WebHost.UseKestrelHttpsConfiguration();
         }
@@ -77,9 +84,10 @@ internal static class LabKestrel
                 options.Listen(IPAddress.Loopback, ports[i], listen =>
                 {
                     listens[index] = listen;
-                    if (certificate is not null)
+                    if (certificates is not null)
                     {
-                        listen.UseHttps(certificate);
+                        var certificate = certificates[index];
+                        listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificate() });
                     }
                 });
             }

@@ -40,7 +40,11 @@ public sealed class LabPeerTransport : IPeerTransport, IDisposable
         };
         if (trustedCa is not null)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => LabCertificates.Validate(trustedCa, certificate, errors);
+            // Peers check the chain and the name, not the dates: replication runs on the cluster port's own long-lived
+            // certificate as in Vault, and a secondary's unwrap at the primary's API keeps working when the lab lets
+            // that API certificate lapse (-CertificateValidDays), so an expired certificate can be rehearsed on a
+            // replicating pair. (Vault's secondary enable would refuse an expired primary API certificate.)
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => LabCertificates.Validate(trustedCa, certificate, errors, ignoreDates: true);
         }
 
         _client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };

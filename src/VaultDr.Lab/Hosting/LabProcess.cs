@@ -106,6 +106,7 @@ public static class LabProcess
                 ["sealType"] = node.SealType,
                 ["recoveryKeys"] = JsonSerializer.SerializeToNode(node.RecoveryKeysHex.ToArray()),
                 ["recoveryThreshold"] = lab.Options.AutoUnseal ? lab.Options.KeyThreshold : 0,
+                ["certificateNotAfter"] = lab.GetCertificateNotAfter(node.Name)?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             }).ToArray()),
         };
     }

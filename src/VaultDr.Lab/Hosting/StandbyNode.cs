@@ -15,15 +15,15 @@ internal sealed class StandbyNode : IAsyncDisposable
 {
     private readonly LabHost _lab;
     private readonly ClusterServer _cluster;
-    private readonly X509Certificate2? _certificate;
+    private readonly IReadOnlyList<Func<X509Certificate2>>? _certificates;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private WebApplication? _app;
 
-    private StandbyNode(LabHost lab, ClusterServer cluster, X509Certificate2? certificate)
+    private StandbyNode(LabHost lab, ClusterServer cluster, IReadOnlyList<Func<X509Certificate2>>? certificates)
     {
         _lab = lab;
         _cluster = cluster;
-        _certificate = certificate;
+        _certificates = certificates;
     }
 
     public int Port { get; private set; }
@@ -38,9 +38,9 @@ internal sealed class StandbyNode : IAsyncDisposable
     public LabStandby Describe() => new(NodeId, Address, Running);
 
     /// <summary>Opens a new standby on a free port and joins it to the cluster's raft configuration.</summary>
-    public static async Task<StandbyNode> OpenAsync(LabHost lab, ClusterServer cluster, X509Certificate2? certificate, CancellationToken cancellationToken)
+    public static async Task<StandbyNode> OpenAsync(LabHost lab, ClusterServer cluster, IReadOnlyList<Func<X509Certificate2>>? certificates, CancellationToken cancellationToken)
     {
-        var standby = new StandbyNode(lab, cluster, certificate);
+        var standby = new StandbyNode(lab, cluster, certificates);
         await standby.StartAsync(cancellationToken).ConfigureAwait(false);
         standby.NodeId = cluster.Node.AddStandby(standby.Address);
         return standby;
@@ -56,7 +56,7 @@ internal sealed class StandbyNode : IAsyncDisposable
                 return;
             }
 
-            var (app, ports) = await LabKestrel.StartAsync([Port], _certificate, HandleAsync, cancellationToken).ConfigureAwait(false);
+            var (app, ports) = await LabKestrel.StartAsync([Port], _certificates, HandleAsync, cancellationToken).ConfigureAwait(false);
             Port = ports[0];
             Volatile.Write(ref _app, app);
             if (NodeId.Length > 0)

@@ -45,6 +45,8 @@ internal sealed class DrEndpoints : IDrEndpoints
     private const string TokenRolePathPrefix = "auth/token/roles/";
     private const string TokenCreatePathPrefix = "auth/token/create/";
     private const string SecretPathPrefix = "secret/";
+    private const string TokenLookupSelfPath = "auth/token/lookup-self";
+    private const string CapabilitiesSelfPath = "sys/capabilities-self";
 
     /// <summary>Every fixed path above (for completion of the lab's fault paths).</summary>
     internal static readonly IReadOnlyList<string> Paths =
@@ -53,6 +55,7 @@ internal sealed class DrEndpoints : IDrEndpoints
         SecondaryEnablePath, PromotePath, SecondaryDisablePath, UpdatePrimaryPath, OperationTokenAttemptPath, OperationTokenUpdatePath,
         OperationTokenDeletePath, HealthPath, SealStatusPath, ReplicationStatusPath, ReindexPath, SecondaryReindexPath, MerkleCheckPath, SecondaryMerkleCheckPath,
         RecoverPath, SecondaryRecoverPath, RaftConfigurationPath, RaftRemovePeerPath, AutopilotStatePath, AutopilotConfigurationPath,
+        TokenLookupSelfPath, CapabilitiesSelfPath,
     ];
 
     // sys/health reports the node's role through these statuses: answers, not errors.
@@ -200,6 +203,17 @@ internal sealed class DrEndpoints : IDrEndpoints
 
     public async Task<VaultSealStatus> ReadSealStatusAsync(CancellationToken cancellationToken) =>
         ResponseParsers.SealStatus(await SendAsync(Get(SealStatusPath), cancellationToken).ConfigureAwait(false));
+
+    public async Task<TokenLookup> LookupTokenAsync(SecureString token, CancellationToken cancellationToken) =>
+        ResponseParsers.TokenLookup(await SendAsync(Get(TokenLookupSelfPath).AuthenticatedBy(token), cancellationToken).ConfigureAwait(false));
+
+    public async Task<IReadOnlyDictionary<string, string[]>> ReadTokenCapabilitiesAsync(SecureString token, IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
+        ResponseParsers.Capabilities(
+            await SendAsync(Post(CapabilitiesSelfPath).With("paths", paths).AuthenticatedBy(token), cancellationToken).ConfigureAwait(false),
+            paths);
+
+    public Task<ServerCertificate> ReadServerCertificateAsync(CancellationToken cancellationToken) =>
+        ServerCertificateReader.ReadAsync(Connection, cancellationToken);
 
     public Task WritePolicyAsync(string name, string policy, CancellationToken cancellationToken) =>
         SendAsync(new VaultRequest(HttpMethod.Put, PolicyPathPrefix + name).With("policy", policy), cancellationToken);

@@ -122,6 +122,15 @@ internal interface IDrEndpoints
     /// <summary>GET sys/seal-status: the seal type and which key shares the cluster takes. Unauthenticated in Vault, served sealed and on a DR secondary.</summary>
     Task<VaultSealStatus> ReadSealStatusAsync(CancellationToken cancellationToken);
 
+    /// <summary>GET auth/token/lookup-self with <paramref name="token"/> as X-Vault-Token: what Vault says of that token.</summary>
+    Task<TokenLookup> LookupTokenAsync(SecureString token, CancellationToken cancellationToken);
+
+    /// <summary>POST sys/capabilities-self with <paramref name="token"/> as X-Vault-Token: its capabilities on each path (Vault's policy evaluation).</summary>
+    Task<IReadOnlyDictionary<string, string[]>> ReadTokenCapabilitiesAsync(SecureString token, IReadOnlyList<string> paths, CancellationToken cancellationToken);
+
+    /// <summary>The API listener's certificate, from a TLS handshake alone (no HTTP request), judged by the connection's trust.</summary>
+    Task<ServerCertificate> ReadServerCertificateAsync(CancellationToken cancellationToken);
+
     /// <summary>PUT sys/policies/acl/:name.</summary>
     Task WritePolicyAsync(string name, string policy, CancellationToken cancellationToken);
 

@@ -6,8 +6,8 @@ namespace VaultDr.LabControl;
 /// <summary>
 /// The lab's control API (see src/VaultDr.Lab/Hosting/LabControlApi.cs and LabClusterControl.cs), one method per
 /// URL: faults, partitions, cluster stop/start/seal/latency, standbys, merkle corruption, the status endpoint switch,
-/// a broken replication stream, the Vault version and enable_unauthenticated_access, the clusters' logs, the request
-/// log and shutdown. Errors come in Vault's shape, so
+/// a broken replication stream, the Vault version and enable_unauthenticated_access, the API certificate's dates, the
+/// clock skew, the clusters' descriptions and logs, the request log and shutdown. Errors come in Vault's shape, so
 /// they map to the same typed exceptions as Vault's.
 /// </summary>
 internal sealed class LabControlEndpoints
@@ -89,6 +89,30 @@ internal sealed class LabControlEndpoints
     /// <summary>POST lab/clusters/:name/unauthenticated-access: Vault 2.x's enable_unauthenticated_access, reloaded (empty clears it).</summary>
     internal Task SetUnauthenticatedAccessAsync(LabCluster cluster, IReadOnlyList<string> families, CancellationToken cancellationToken) =>
         ClusterAsync(cluster, "unauthenticated-access", request => request.With("families", families), cancellationToken);
+
+    /// <summary>
+    /// POST lab/clusters/:name/certificate: a new API listener certificate expiring <paramref name="validDays"/> days
+    /// from now (zero or less: expired); new TLS connections get it. The cluster's CertificateNotAfter follows.
+    /// </summary>
+    internal async Task ReissueCertificateAsync(LabCluster cluster, int validDays, CancellationToken cancellationToken) =>
+        LabClusterRefresh.Apply(cluster, (await ClusterAsync(cluster, "certificate", request => request.With("validDays", validDays), cancellationToken).ConfigureAwait(false)).Data);
+
+    /// <summary>POST lab/clusters/:name/clock-skew: the cluster's clock runs this far ahead (negative: behind). Its ClockSkew follows.</summary>
+    internal async Task SetClockSkewAsync(LabCluster cluster, TimeSpan skew, CancellationToken cancellationToken) =>
+        LabClusterRefresh.Apply(cluster, (await ClusterAsync(cluster, "clock-skew", request => request.With("ms", (long)skew.TotalMilliseconds), cancellationToken).ConfigureAwait(false)).Data);
+
+    /// <summary>GET lab: each of the lab's clusters takes what the lab reports now (certificate dates, clock skew).</summary>
+    internal async Task RefreshClustersAsync(VaultDrLab lab, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(VaultRequest.LabControl(HttpMethod.Get, "lab"), cancellationToken).ConfigureAwait(false);
+        foreach (var entry in response.Data.GetObjectArray("clusters"))
+        {
+            if (lab.Clusters.FirstOrDefault(c => c.Name == entry.GetString("name")) is { } cluster)
+            {
+                LabClusterRefresh.Apply(cluster, entry);
+            }
+        }
+    }
 
     /// <summary>GET lab/clusters/:name/log: the cluster's server log, oldest first (no secrets are ever logged).</summary>
     internal async Task<LabLogRecord[]> ReadLogAsync(LabCluster cluster, CancellationToken cancellationToken)

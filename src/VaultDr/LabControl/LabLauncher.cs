@@ -12,6 +12,9 @@ internal sealed class LabStartOptions
 
     public bool Tls { get; init; }
 
+    /// <summary>With <see cref="Tls"/>: the API certificates expire this many days from the start (the lab's --cert-valid-days); null: its default.</summary>
+    public int? CertificateValidDays { get; init; }
+
     public int KeyShares { get; init; } = 5;
 
     public int KeyThreshold { get; init; } = 3;
@@ -173,6 +176,12 @@ internal static class LabLauncher
             yield return "--tls";
         }
 
+        if (options.CertificateValidDays is { } days)
+        {
+            yield return "--cert-valid-days";
+            yield return days.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (options.AutoUnseal)
         {
             yield return "--auto-unseal";
@@ -233,6 +242,7 @@ internal static class LabLauncher
                 RecoveryKeys = cluster.GetStringArray("recoveryKeys").Select(SecretText.Protect).ToArray(),
                 RecoveryThreshold = (int)(cluster.GetInt64("recoveryThreshold") ?? 0),
                 CACertificateFile = caFile,
+                CertificateNotAfter = cluster.GetTime("certificateNotAfter"),
                 Lab = lab,
                 Connection = ConnectionFactory.Create(
                     new ConnectionRequest { Name = name, Address = cluster.GetString("apiAddress"), Token = rootToken, TokenOrigin = $"the lab's root token of {name}", CACertificateFile = caFile },

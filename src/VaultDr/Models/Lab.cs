@@ -79,6 +79,15 @@ public sealed class LabCluster
 
     public string? CACertificateFile { get; init; }
 
+    /// <summary>
+    /// When the API listener's certificate expires (Start-VaultDrLab -CertificateValidDays, Set-VaultDrLabCluster
+    /// -CertificateValidDays); null on a lab without TLS. Get-VaultDrLab refreshes it.
+    /// </summary>
+    public DateTimeOffset? CertificateNotAfter { get; internal set; }
+
+    /// <summary>How far the cluster's clock runs ahead of this machine's (negative: behind): Set-VaultDrLabCluster -ClockSkew. Get-VaultDrLab refreshes it.</summary>
+    public TimeSpan ClockSkew { get; internal set; }
+
     public VaultDrLab Lab { get; init; } = null!;
 
     public override string ToString() => $"{Name} ({Address.GetLeftPart(UriPartial.Authority)})";

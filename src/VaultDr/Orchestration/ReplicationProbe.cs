@@ -27,10 +27,14 @@ internal sealed class ReplicationProbe
     }
 
     /// <summary>One health result per secondary, in the order given.</summary>
-    internal async Task<ReplicationHealth[]> CheckAsync(CancellationToken cancellationToken)
+    internal async Task<ReplicationHealth[]> CheckAsync(CancellationToken cancellationToken) =>
+        (await ReadAndCheckAsync(cancellationToken).ConfigureAwait(false)).Results;
+
+    /// <summary>The health results, with the reads they were judged from (the primary's first, then each secondary's).</summary>
+    internal async Task<ProbeReading> ReadAndCheckAsync(CancellationToken cancellationToken)
     {
         var (reads, versions) = await ReadAsync(cancellationToken).ConfigureAwait(false);
-        return Judge(reads, versions);
+        return new ProbeReading(reads, versions, Judge(reads, versions));
     }
 
     /// <summary>
@@ -51,15 +55,17 @@ internal sealed class ReplicationProbe
         return Judge(reads, versions);
     }
 
-    private async Task<(StatusRead[] Reads, string?[] Versions)> ReadAsync(CancellationToken cancellationToken)
+    private async Task<(StatusRead[] Reads, VersionRead[] Versions)> ReadAsync(CancellationToken cancellationToken)
     {
         var clusters = new[] { _primary }.Concat(_secondaries).ToArray();
-        var versionReads = _readVersions ? Task.WhenAll(clusters.Select(cluster => cluster.TryReadVersionAsync(cancellationToken))) : Task.FromResult(new string?[clusters.Length]);
+        var versionReads = _readVersions
+            ? Task.WhenAll(clusters.Select(cluster => cluster.ReadVersionOrErrorAsync(cancellationToken)))
+            : Task.FromResult(clusters.Select(_ => new VersionRead(null, null)).ToArray());
         var reads = await StatusReads.ReadAllAsync(clusters, cancellationToken).ConfigureAwait(false);
         return (reads, await versionReads.ConfigureAwait(false));
     }
 
-    private ReplicationHealth[] Judge(StatusRead[] reads, string?[] versions)
+    private ReplicationHealth[] Judge(StatusRead[] reads, VersionRead[] versions)
     {
         var now = _time.GetUtcNow();
         var primary = reads[0];
@@ -73,7 +79,7 @@ internal sealed class ReplicationProbe
 
             return secondary.Status is null
                 ? ReplicationHealthRules.Unreadable(_primary.Connection.Address, cluster.Connection.Address, $"The secondary's status could not be read: {secondary.Error?.Message}", now)
-                : ReplicationHealthRules.Evaluate(primary.Status, secondary.Status, now, versions[0], versions[i + 1]);
+                : ReplicationHealthRules.Evaluate(primary.Status, secondary.Status, now, versions[0].Version, versions[i + 1].Version);
         }).ToArray();
     }
 
@@ -83,3 +89,6 @@ internal sealed class ReplicationProbe
         results.Select(r =>
             $"{r.PrimaryStatus?.Mode}/{r.PrimaryStatus?.LastWal}|{r.SecondaryStatus?.Mode}/{r.SecondaryState}/{r.SecondaryStatus?.LastRemoteWal}/{r.SecondaryStatus?.MerkleRoot}|{r.Connected}|{string.Join(" ", r.FailedChecks)}"));
 }
+
+/// <summary>What one probe read (the primary first, then each secondary) and the health results judged from it.</summary>
+internal sealed record ProbeReading(StatusRead[] Statuses, VersionRead[] Versions, ReplicationHealth[] Results);

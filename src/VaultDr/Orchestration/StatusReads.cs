@@ -35,6 +35,19 @@ internal static class StatusReads
         }
     }
 
+    /// <summary>The cluster's Vault version from sys/health, or why it is not known.</summary>
+    internal static async Task<VersionRead> ReadVersionOrErrorAsync(this IDrEndpoints cluster, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new VersionRead((await cluster.ReadHealthAsync(cancellationToken).ConfigureAwait(false)).Version, null);
+        }
+        catch (VaultDrException e)
+        {
+            return new VersionRead(null, e);
+        }
+    }
+
     /// <summary>Every cluster's status at once; the results come in the order given.</summary>
     internal static Task<StatusRead[]> ReadAllAsync(IEnumerable<IDrEndpoints> clusters, CancellationToken cancellationToken) =>
         Task.WhenAll(clusters.Select(cluster => cluster.ReadStatusOrErrorAsync(cancellationToken)));
@@ -42,3 +55,6 @@ internal static class StatusReads
 
 /// <summary>One cluster's status, or the error that kept it from being read.</summary>
 internal sealed record StatusRead(DrStatus? Status, VaultDrException? Error);
+
+/// <summary>One cluster's version from sys/health (null when it reports none, or was not read), or the error that kept it from being read.</summary>
+internal sealed record VersionRead(string? Version, VaultDrException? Error);

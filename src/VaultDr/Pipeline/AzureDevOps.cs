@@ -22,6 +22,13 @@ internal static class AzureDevOps
     /// <summary>##vso[task.uploadsummary]path — the agent shows the markdown file on the run's summary tab.</summary>
     internal static string UploadSummary(string path) => $"##vso[task.uploadsummary]{EscapeData(path)}";
 
+    /// <summary>
+    /// ##vso[task.complete result=RESULT;]message — sets the step's result (Succeeded, SucceededWithIssues, Failed) without
+    /// ending it; the agent applies it when the step ends.
+    /// </summary>
+    internal static string TaskComplete(string result, string message = "") =>
+        $"##vso[task.complete result={EscapeProperty(result)};]{EscapeData(message)}";
+
     /// <summary>Where a summary file goes on an agent: its temp directory (Agent.TempDirectory), else the system's.</summary>
     internal static string TempDirectory(Func<string, string?>? environment = null) =>
         (environment ?? Environment.GetEnvironmentVariable)("AGENT_TEMPDIRECTORY") is { Length: > 0 } agentTemp ? agentTemp : Path.GetTempPath();

@@ -38,6 +38,8 @@ public sealed class RoutingTests : IDisposable
             "auth/token/lookup-self GET Token",
             "auth/token/roles/* GET,PUT,POST Root",
             "secret/* GET,PUT,POST,DELETE Token",
+            "sys/capabilities PUT,POST Token",
+            "sys/capabilities-self PUT,POST Token",
             "sys/config/state/sanitized GET Root",
             "sys/health GET,HEAD Open Sealed, DrSecondary",
             "sys/init GET,PUT,POST Open Sealed, DrSecondary",

@@ -89,6 +89,8 @@ internal sealed class FakeNode : ILabClusterNode
 
     public void RemoveStandby(string nodeId) => Calls.Enqueue("standby- " + nodeId);
 
+    public void SetClockSkew(TimeSpan skew) => Calls.Enqueue(FormattableString.Invariant($"clock-skew {skew.TotalMilliseconds}"));
+
     public IReadOnlyList<LabLogEntry> ReadLog() => [new LabLogEntry(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero), "INFO", "fake log line of " + Name)];
 
     public void Dispose() => Disposed = true;

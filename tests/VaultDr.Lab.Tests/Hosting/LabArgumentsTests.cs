@@ -53,9 +53,22 @@ public sealed class LabArgumentsTests
     [InlineData("--vault-version", "1.17.3.4")]
     [InlineData("--vault-version", "2")]
     [InlineData("--bogus")]
+    [InlineData("--tls", "--cert-valid-days", "3651")]
+    [InlineData("--tls", "--cert-valid-days", "-3651")]
+    [InlineData("--tls", "--cert-valid-days", "soon")]
     public void BadArguments(params string[] args)
     {
         Assert.Null(LabArguments.Parse(args, out var error));
         Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void CertValidDays_SetsTheApiCertificatesDates_AndNeedsTls()
+    {
+        Assert.Equal(365, LabArguments.Parse(["--tls"], out _)!.Options.CertificateValidDays);
+        Assert.Equal(-3, LabArguments.Parse(["--tls", "--cert-valid-days", "-3"], out _)!.Options.CertificateValidDays);
+        Assert.Equal(3650, LabArguments.Parse(["--cert-valid-days", "3650", "--tls"], out _)!.Options.CertificateValidDays);
+        Assert.Null(LabArguments.Parse(["--cert-valid-days", "5"], out var error));
+        Assert.Equal("--cert-valid-days sets the dates of TLS certificates: add --tls.", error);
     }
 }

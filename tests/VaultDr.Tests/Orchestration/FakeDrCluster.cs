@@ -317,6 +317,13 @@ internal sealed class FakeDrCluster : IDrEndpoints
         return Task.FromResult(Seal);
     }
 
+    public Task<TokenLookup> LookupTokenAsync(SecureString token, CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
+
+    public Task<IReadOnlyDictionary<string, string[]>> ReadTokenCapabilitiesAsync(SecureString token, IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Not part of this fake.");
+
+    public Task<ServerCertificate> ReadServerCertificateAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
+
     public Task WritePolicyAsync(string name, string policy, CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");
 
     public Task WriteTokenRoleAsync(string name, TokenRoleSettings role, CancellationToken cancellationToken) => throw new InvalidOperationException("Not part of this fake.");

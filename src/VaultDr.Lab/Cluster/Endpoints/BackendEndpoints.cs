@@ -132,7 +132,9 @@ internal sealed class BackendEndpoints(ClusterState state)
 
         var id = type == "batch" ? "hvb." + LabCrypto.Base62(88) : "hvs." + LabCrypto.Base62(24);
         var accessor = type == "batch" ? "" : LabCrypto.Base62(24);
-        long? expires = ttl > TimeSpan.Zero ? (state.Now + ttl).ToUnixTimeSeconds() : null;
+        // The expiry is stamped by this cluster's clock and travels with the token: a DR secondary whose clock differs
+        // sees it live longer or shorter, as in Vault.
+        long? expires = ttl > TimeSpan.Zero ? (state.Clock + ttl).ToUnixTimeSeconds() : null;
         var seconds = (long)ttl.TotalSeconds;
         state.Store.Tokens[id] = new LabToken(id, accessor, type, policies, expires, seconds, roleName, orphan);
         state.Wrote();
@@ -158,11 +160,11 @@ internal sealed class BackendEndpoints(ClusterState state)
     public LabResponse LookupSelf(ApiCall call)
     {
         var caller = call.Caller!;
-        var ttl = caller.ExpiresUnix is { } expires ? Math.Max(0, expires - state.Now.ToUnixTimeSeconds()) : 0;
+        var ttl = caller.ExpiresUnix is { } expires ? Math.Max(0, expires - state.Clock.ToUnixTimeSeconds()) : 0;
         return Envelope(new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["accessor"] = caller.Accessor,
-            ["expire_time"] = caller.ExpiresUnix is { } e ? state.Rfc3339(DateTimeOffset.FromUnixTimeSeconds(e)) : null,
+            ["expire_time"] = caller.ExpiresUnix is { } e ? LabCrypto.Rfc3339(DateTimeOffset.FromUnixTimeSeconds(e), state.Time.LocalTimeZone) : null,
             ["id"] = caller.Id,
             ["orphan"] = caller.Orphan,
             ["policies"] = caller.Policies,

@@ -31,7 +31,7 @@ internal sealed class SysEndpoints(ClusterState state)
             ["performance_standby"] = false,
             ["replication_performance_mode"] = "disabled",
             ["replication_dr_mode"] = state.Mode,
-            ["server_time_utc"] = state.Now.ToUnixTimeSeconds(),
+            ["server_time_utc"] = state.Clock.ToUnixTimeSeconds(),
             ["version"] = state.Version.Text,
             ["enterprise"] = true,
         };

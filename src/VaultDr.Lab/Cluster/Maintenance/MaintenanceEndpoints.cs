@@ -68,7 +68,7 @@ internal sealed class MaintenanceEndpoints(ClusterState state, OperationTokenCer
                 ["1"] = Tree(MerkleTrees.Replicated, state.ReportedMerkleRoot),
                 ["2"] = Tree(MerkleTrees.Local, localHash),
             },
-            ["last_corruption_check_epoch"] = LabCrypto.Rfc3339Nano(now, state.Time.LocalTimeZone),
+            ["last_corruption_check_epoch"] = LabCrypto.Rfc3339Nano(state.OnClock(now), state.Time.LocalTimeZone),
         };
         return Envelope(new OrderedDictionary<string, object?> { ["merkle_corruption_report"] = report });
     }

@@ -169,7 +169,7 @@ internal sealed class RaftEndpoints(ClusterState state)
         ["name"] = nodeId,
         ["node_status"] = health.NodeStatus,
         ["node_type"] = "voter",
-        ["stable_since"] = LabCrypto.Rfc3339Nano(health.StableSince, state.Time.LocalTimeZone),
+        ["stable_since"] = LabCrypto.Rfc3339Nano(state.OnClock(health.StableSince), state.Time.LocalTimeZone),
         ["status"] = status,
         ["version"] = state.Version.Text.Split('+')[0],
     };

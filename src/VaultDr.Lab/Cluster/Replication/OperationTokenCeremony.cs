@@ -137,7 +137,7 @@ internal sealed class OperationTokenCeremony(ClusterState state)
             return Error(400, state.RecoverySeal ? VaultMessages.RecoveryKeySharesRefused : VaultMessages.UnsealKeySharesRefused);
         }
 
-        var (token, encoded, failure) = OperationTokenEncoding.Issue(attempt, state.Version.OtpLength, state.Now.UtcDateTime);
+        var (token, encoded, failure) = OperationTokenEncoding.Issue(attempt, state.Version.OtpLength, state.Clock.UtcDateTime);
         state.Ceremony = null;
         if (encoded is null)
         {

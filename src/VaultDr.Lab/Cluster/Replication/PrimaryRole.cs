@@ -17,6 +17,9 @@ internal sealed class SecondaryEntry(string id, string credential, DateTimeOffse
 
     public DateTimeOffset? LastHeartbeat { get; set; }
 
+    /// <summary>The secondary's clock minus the primary's, as of its last heartbeat (clock_skew_ms).</summary>
+    public TimeSpan ClockSkew { get; set; }
+
     public string ApiAddress { get; set; } = "";
 
     public string ClusterAddress { get; set; } = "";
@@ -164,7 +167,7 @@ internal sealed class PrimaryRole(ClusterState state)
         state.WrappedActivations[jti] = new WrappedActivation(id, expires);
         var wrapInfo = new OrderedDictionary<string, object?>
         {
-            ["token"] = state.Signer.Sign(ClusterState.AddressText(state.ApiAddress), now, expires, jti),
+            ["token"] = state.Signer.Sign(ClusterState.AddressText(state.ApiAddress), state.OnClock(now), state.OnClock(expires), jti),
             ["accessor"] = LabCrypto.Base62(24),
             ["ttl"] = (long)ttl.TotalSeconds,
             ["creation_time"] = state.Rfc3339(now),

@@ -107,6 +107,7 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
                 ["merkle_root"] = state.MerkleRoot,
                 ["api_address"] = ClusterState.AddressText(state.ApiAddress),
                 ["cluster_address"] = ClusterState.AddressText(state.ClusterAddress),
+                ["clock_offset_ms"] = (long)state.ClockSkew.TotalMilliseconds,
             }));
         }
 
@@ -209,6 +210,7 @@ internal sealed class ReplicationLoop(ClusterState state) : IDisposable
         link.Connected = true;
         link.EverConnected = true;
         link.LastHeartbeat = now;
+        link.ClockSkew = ReplicationStream.ReadClockOffset(root) - state.ClockSkew;
         link.ApiAddress = root.GetProperty("api_address").GetString() ?? link.ApiAddress;
         link.SeenWal = root.GetProperty("last_wal").GetInt64();
         link.SeenMerkle = root.GetProperty("merkle_root").GetString();

@@ -7,9 +7,12 @@ namespace VaultDr.Lab;
 /// <summary>
 /// The primary's side of the replication stream, on the cluster listener (a protocol internal to the lab):
 /// POST /replication/stream with
-///   {"secondary_id","credential","cluster_id","last_remote_wal","merkle_root","api_address","cluster_address"}
+///   {"secondary_id","credential","cluster_id","last_remote_wal","merkle_root","api_address","cluster_address","clock_offset_ms"}
 /// answered with 200
-///   {"cluster_id","api_address","cluster_address","last_wal","merkle_root","merkle_corrupted","store":&lt;ReplicatedStore&gt;|null}
+///   {"cluster_id","api_address","cluster_address","last_wal","merkle_root","merkle_corrupted","store":&lt;ReplicatedStore&gt;|null,"clock_offset_ms"}
+/// (clock_offset_ms: how far the sender's clock runs from the machine's. The lab's clusters share one machine clock,
+/// so each side tells its offset and the other takes the difference as the clock skew; a real cluster estimates it
+/// from the heartbeat's timestamps, which here would only add the loopback's jitter.)
 /// (store only when the secondary's WAL or merkle root differs; merkle_corrupted when the primary's replicated tree
 /// or root is corrupt), 403 for a revoked / unknown secondary or a wrong credential, 400 when the answering cluster
 /// is not a DR primary or belongs to another cluster id, 503 when sealed or while its replication has stopped
@@ -69,6 +72,7 @@ internal sealed class ReplicationStream(ClusterState state)
 
         entry.Activated = true;
         entry.LastHeartbeat = state.Now;
+        entry.ClockSkew = ReadClockOffset(body) - state.ClockSkew;
         entry.ApiAddress = LabCrypto.ReadString(body, "api_address") ?? "";
         entry.ClusterAddress = LabCrypto.ReadString(body, "cluster_address") ?? "";
         var remoteWal = body is { } b && b.TryGetProperty("last_remote_wal", out var w) && w.TryGetInt64(out var n) ? n : -1;
@@ -82,8 +86,13 @@ internal sealed class ReplicationStream(ClusterState state)
             ["merkle_root"] = state.MerkleRoot,
             ["merkle_corrupted"] = state.Merkle.BreaksReplication,
             ["store"] = upToDate ? null : state.Store,
+            ["clock_offset_ms"] = (long)state.ClockSkew.TotalMilliseconds,
         });
     }
+
+    /// <summary>The clock_offset_ms a peer sent (none: the machine's clock).</summary>
+    public static TimeSpan ReadClockOffset(System.Text.Json.JsonElement? body) =>
+        body is { } b && b.TryGetProperty("clock_offset_ms", out var offset) && offset.TryGetInt64(out var ms) ? TimeSpan.FromMilliseconds(ms) : TimeSpan.Zero;
 
     /// <summary>Runs under the lock.</summary>
     public LabResponse Ping(ApiCall call)

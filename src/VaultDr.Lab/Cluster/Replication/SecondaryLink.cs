@@ -19,6 +19,9 @@ internal sealed class PrimaryLink(string apiAddress, string clusterAddress, stri
 
     public DateTimeOffset? LastHeartbeat { get; set; }
 
+    /// <summary>The primary's clock minus the secondary's, as of the primary's last answer (clock_skew_ms).</summary>
+    public TimeSpan ClockSkew { get; set; }
+
     /// <summary>The primary's WAL index and merkle root in its last answer.</summary>
     public long SeenWal { get; set; }
 

@@ -113,7 +113,7 @@ internal sealed class Router(ClusterState state, RouteTable routes, string pathP
             return Error(400, VaultMessages.PathDisabledOnDrSecondary);
         }
 
-        drOperationToken = state.IsDrOperationToken(token, path);
+        drOperationToken = state.IsDrOperationToken(token, path, Acl.CapabilityFor(method));
         return drOperationToken ? null
             : route.DrOperationTokenFor(method) == DrOperationTokenPlace.Body ? Error(400, VaultMessages.InvalidOperationToken)
             : Error(400, VaultMessages.PathDisabledOnDrSecondary); // a Vault token in the header is what the gate refuses

@@ -24,6 +24,9 @@ internal sealed class AzureDevOpsReporter
 
     internal void GroupEnd() => Write(AzureDevOps.GroupEnd);
 
+    /// <summary>Sets the step's result (##vso[task.complete]): SucceededWithIssues for a run that only warns.</summary>
+    internal void Complete(string result, string message) => Write(AzureDevOps.TaskComplete(result, message));
+
     /// <summary>Writes <paramref name="markdown"/> to the agent's temp directory and uploads it to the run's summary tab.</summary>
     internal void UploadSummary(string fileStem, string markdown)
     {

@@ -99,6 +99,27 @@ public sealed class SecretTransformationAttribute : ArgumentTransformationAttrib
 }
 
 /// <summary>
+/// A DR operation token parameter that also takes the object VaultDr made it in (an OperationToken from
+/// New-VaultDrOperationToken or New-VaultDrBatchOperationToken) when it is passed rather than piped:
+/// <c>-DrOperationToken $batch</c>. Plain text is refused as <see cref="SecretTransformationAttribute"/> refuses it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class OperationTokenTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        return value switch
+        {
+            OperationToken { DrOperationToken: { } token } => token,
+            OperationToken => throw new ArgumentTransformationMetadataException(
+                "This OperationToken holds only an encoded token: decode it first (Unprotect-VaultDrOperationToken, or New-VaultDrOperationToken without -PgpKeyPath)."),
+            _ => new SecretTransformationAttribute().Transform(engineIntrinsics, inputData),
+        };
+    }
+}
+
+/// <summary>
 /// Accepts plain text for a value that is not secret on its own (an OTP-encoded token), so it can be
 /// pasted from Vault's output; SecureString passes through.
 /// </summary>

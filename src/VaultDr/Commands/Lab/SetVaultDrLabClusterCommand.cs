@@ -5,12 +5,16 @@ namespace VaultDr.Commands;
 /// <summary>
 /// Changes a lab cluster the way a bad day would: seals or unseals it, adds latency to every request, corrupts its
 /// merkle trees, switches its replication status endpoints off, or breaks its replication stream. It also upgrades (or
-/// downgrades) the Vault version a cluster runs, and reloads Vault 2.x's enable_unauthenticated_access.
+/// downgrades) the Vault version a cluster runs, reloads Vault 2.x's enable_unauthenticated_access, renews (or lets
+/// lapse) its API certificate, and sets its clock off the machine's.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "VaultDrLabCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
 {
     private const string NoCorruption = "None";
+
+    /// <summary>How far a lab cluster's clock may be set from the machine's (the lab's limit).</summary>
+    private static readonly TimeSpan MaxClockSkew = TimeSpan.FromDays(365);
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [LabClusterTransformation]
@@ -53,6 +57,18 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
     [ValidateSet("generate-operation-token", "generate-root", "rekey")]
     public string[]? EnableUnauthenticatedAccess { get; set; }
 
+    /// <summary>
+    /// A new API listener certificate (from the lab's CA) expiring this many days from now; zero or less gives an expired
+    /// one. New TLS connections get it, as after an operator's renewal (or a lapse). Needs a lab started with -Tls.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(-3650, 3650)]
+    public int CertificateValidDays { get; set; }
+
+    /// <summary>The cluster's clock runs this far ahead of the machine's (negative: behind); 0 resets it.</summary>
+    [Parameter]
+    public TimeSpan ClockSkew { get; set; }
+
     protected override void ProcessRecord()
     {
         var bound = MyInvocation.BoundParameters;
@@ -61,13 +77,29 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
         var corrupt = CorruptMerkleTree.Length > 0;
         var statusEndpoints = bound.ContainsKey(nameof(StatusEndpointsDisabled));
         var unauthenticated = EnableUnauthenticatedAccess?.Distinct(StringComparer.OrdinalIgnoreCase).Select(f => f.ToLowerInvariant()).ToArray();
-        if (!seal && !latency && !corrupt && !statusEndpoints && !BreakReplication.IsPresent && VaultVersion is null && unauthenticated is null)
+        var certificate = bound.ContainsKey(nameof(CertificateValidDays));
+        var clock = bound.ContainsKey(nameof(ClockSkew));
+        if (!seal && !latency && !corrupt && !statusEndpoints && !BreakReplication.IsPresent && VaultVersion is null && unauthenticated is null && !certificate && !clock)
         {
             ThrowFailure(
                 new VaultDrArgumentException(
                     "VaultDrNothingToSet",
-                    "Give -Sealed, -LatencyMs, -CorruptMerkleTree, -StatusEndpointsDisabled, -BreakReplication, -VaultVersion and/or -EnableUnauthenticatedAccess."),
+                    "Give -Sealed, -LatencyMs, -CorruptMerkleTree, -StatusEndpointsDisabled, -BreakReplication, -VaultVersion, -EnableUnauthenticatedAccess, -CertificateValidDays and/or -ClockSkew."),
                 null);
+        }
+
+        if (clock && ClockSkew.Duration() > MaxClockSkew)
+        {
+            ThrowFailure(new VaultDrArgumentException("VaultDrInvalidClockSkew", $"-ClockSkew {ClockSkew} is more than a year off: give at most 365 days ahead or behind (0 resets the clock)."), ClockSkew);
+        }
+
+        if (certificate && Cluster.FirstOrDefault(c => c.CACertificateFile is null) is { } plain)
+        {
+            ThrowFailure(
+                new VaultDrOperationException(
+                    "VaultDrLabWithoutTls",
+                    $"{plain.Name} serves plain HTTP: its lab was started without -Tls, so it has no certificate to renew or let lapse. Start a lab with Start-VaultDrLab -Tls to rehearse certificate expiry."),
+                plain);
         }
 
         var repair = CorruptMerkleTree.Contains(NoCorruption, StringComparer.OrdinalIgnoreCase);
@@ -121,6 +153,18 @@ public sealed class SetVaultDrLabClusterCommand : VaultDrLabCmdlet
             if (unauthenticated is not null && Confirmations.ShouldChange(cluster.ToString(), access))
             {
                 Control(cluster.Lab, (control, cancellationToken) => control.SetUnauthenticatedAccessAsync(cluster, unauthenticated, cancellationToken));
+            }
+
+            var expiry = CertificateValidDays > 0 ? $"expiring in {CertificateValidDays} day(s)" : $"that has already expired ({-CertificateValidDays} day(s) ago)";
+            if (certificate && Confirmations.ShouldChange(cluster.ToString(), $"Serve a new API certificate {expiry}"))
+            {
+                Control(cluster.Lab, (control, cancellationToken) => control.ReissueCertificateAsync(cluster, CertificateValidDays, cancellationToken));
+            }
+
+            var skew = ClockSkew == TimeSpan.Zero ? "Reset the cluster's clock to the machine's" : $"Run the cluster's clock {ClockSkew.Duration()} {(ClockSkew > TimeSpan.Zero ? "ahead of" : "behind")} the machine's";
+            if (clock && Confirmations.ShouldChange(cluster.ToString(), skew))
+            {
+                Control(cluster.Lab, (control, cancellationToken) => control.SetClockSkewAsync(cluster, ClockSkew, cancellationToken));
             }
         }
     }

@@ -15,6 +15,14 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
     [Parameter]
     public SwitchParameter Tls { get; set; }
 
+    /// <summary>
+    /// With -Tls: every cluster's API listener certificate expires this many days from now (default 365); zero or less
+    /// gives an expired certificate. Replication does not use it, as Vault's cluster port has its own.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(-3650, 3650)]
+    public int CertificateValidDays { get; set; } = 365;
+
     /// <summary>How many key shares each cluster has: unseal keys, or recovery keys with -AutoUnseal.</summary>
     [Parameter]
     [ValidateRange(1, 10)]
@@ -62,6 +70,16 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
 
     protected override void ProcessRecord()
     {
+        var certificateDays = MyInvocation.BoundParameters.ContainsKey(nameof(CertificateValidDays));
+        if (certificateDays && !Tls)
+        {
+            ThrowFailure(
+                new VaultDrArgumentException(
+                    "VaultDrLabCertificateWithoutTls",
+                    "-CertificateValidDays sets the dates of the clusters' TLS certificates, and this lab would serve plain HTTP. Add -Tls, or leave -CertificateValidDays out."),
+                CertificateValidDays);
+        }
+
         if (AutoUnseal && PgpKeyPath is { Length: > 0 })
         {
             // Vault encrypts recovery keys with -recovery-pgp-keys, an option of its own that the lab does not emulate.
@@ -87,6 +105,7 @@ public sealed class StartVaultDrLabCommand : VaultDrCmdlet
         {
             ClusterCount = ClusterCount,
             Tls = Tls,
+            CertificateValidDays = certificateDays ? CertificateValidDays : null,
             KeyShares = KeyShares,
             KeyThreshold = KeyThreshold,
             AutoUnseal = AutoUnseal,
