@@ -9,7 +9,8 @@ internal static partial class ReadinessChecks
     /// <summary>The paths a failover with a batch DR operation token needs update on.</summary>
     internal static readonly IReadOnlyList<string> TokenPaths = [DrEndpoints.PromotePath, DrEndpoints.UpdatePrimaryPath];
 
-    private static readonly string[] GrantingCapabilities = ["update", "root", "sudo"];
+    /// <summary>What lets a token write to a path: update, or the root policy. sudo alone grants no write in Vault.</summary>
+    private static readonly string[] GrantingCapabilities = ["update", "root"];
 
     /// <summary>
     /// A given DR operation token, as the primary sees it: valid (lookup-self), a batch token, with update on promote and

@@ -130,10 +130,10 @@ public sealed class ReadinessTokenChecksTests
 
     [Theory]
     [InlineData("root", ReadinessResult.Pass)]
-    [InlineData("sudo", ReadinessResult.Pass)]
+    [InlineData("sudo", ReadinessResult.Fail)]
     [InlineData("read", ReadinessResult.Fail)]
     [InlineData("deny", ReadinessResult.Fail)]
-    public void Token_NeedsUpdateRootOrSudo_OnBothPaths(string capability, ReadinessResult result)
+    public void Token_NeedsUpdateOrRoot_OnBothPaths_SudoAloneIsNotEnough(string capability, ReadinessResult result)
     {
         var capabilities = new Dictionary<string, string[]>
         {
