@@ -111,6 +111,10 @@ Describe 'Invoke-VaultDrFailover, planned, against the lab' {
         $batch = New-VaultDrBatchOperationToken -Connection $pair.ConnA -Ttl 30m
         $batch.IsBatch | Should -BeTrue
         Wait-VaultDrReplication -Primary $pair.ConnA -Secondary $pair.ConnB -TimeoutSec 20 | Out-Null
+        # Passed rather than piped, the object binds too (here only as far as -WhatIf: the failover below pipes it).
+        Invoke-VaultDrPromote -Connection $pair.ConnB -DrOperationToken $batch -WhatIf -ErrorVariable bound
+        Invoke-VaultDrFailover -Primary $pair.ConnA -Secondary $pair.ConnB -DrOperationToken $batch -WhatIf -ErrorVariable +bound -WarningAction SilentlyContinue | Out-Null
+        $bound | Should -BeNullOrEmpty
         $report = $batch | Invoke-VaultDrFailover -Primary $pair.ConnA -Secondary $pair.ConnB -Confirm:$false -WarningAction SilentlyContinue
         $report.Succeeded | Should -BeTrue -Because ($report.Steps | Out-String)
         (Get-VaultDrStatus -Connection $pair.ConnB).Mode | Should -Be 'primary'

@@ -77,7 +77,8 @@ Describe 'Maintenance cmdlets against a lab DR pair' {
 
     It 'Get-VaultDrRaftPeer and Get-VaultDrAutopilotState: the DR token where Vault''s CLI sends it; the Vault token is refused' {
         $peers = @($op | Get-VaultDrRaftPeer -Connection $connB)
-        $state = $op | Get-VaultDrAutopilotState -Connection $connB
+        # Passed rather than piped, the OperationToken object binds as well.
+        $state = Get-VaultDrAutopilotState -Connection $connB -DrOperationToken $op
 
         Get-Sent $b | Should -Be 'PUT /v1/sys/storage/raft/configuration', 'GET /v1/sys/storage/raft/autopilot/state'
         $peers.NodeId | Should -Be (@("$($b.Name)-node-1") + @($standbys.Name))
@@ -157,7 +158,7 @@ Describe 'Maintenance cmdlets against a lab DR pair' {
     }
 
     It 'Update-VaultDrPrimary -PrimaryClusterAddress: a cleared secondary is refused without -Force, then reconnects by address' {
-        Update-VaultDrPrimary -Connection $connB -DrOperationToken $op.DrOperationToken -ClearPrimary -Confirm:$false
+        Update-VaultDrPrimary -Connection $connB -DrOperationToken $op -ClearPrimary -Confirm:$false
         Clear-VaultDrLabRequest -Lab $a.Lab
         $address = $a.ClusterAddress.Authority
 

@@ -49,7 +49,7 @@ public sealed partial class InvokeVaultDrFailoverCommand : VaultDrCmdlet
     /// <summary>A DR operation token made in advance, typically a batch token from New-VaultDrBatchOperationToken.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PlannedTokenSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = UnplannedTokenSet, ValueFromPipelineByPropertyName = true)]
-    [SecretTransformation]
+    [OperationTokenTransformation]
     public SecureString DrOperationToken { get; set; } = new();
 
     /// <summary>Both clusters are up: demote the primary first (the default).</summary>

@@ -51,7 +51,7 @@ public sealed class UpdateVaultDrPrimaryCommand : VaultDrActivationCmdlet
     public override string? Namespace { get; set; }
 
     [Parameter(Mandatory = true)]
-    [SecretTransformation]
+    [OperationTokenTransformation]
     public SecureString DrOperationToken { get; set; } = new();
 
     /// <summary>From New-VaultDrSecondaryToken on the new primary; binds from its output by property name.</summary>

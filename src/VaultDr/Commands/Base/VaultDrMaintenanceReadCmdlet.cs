@@ -8,7 +8,7 @@ public abstract class VaultDrMaintenanceReadCmdlet : VaultDrConnectedCmdlet
 {
     /// <summary>Only on a DR secondary; binds by property name, so an OperationToken (or a batch token) pipes straight in.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [SecretTransformation]
+    [OperationTokenTransformation]
     [ValidateNotNull]
     public SecureString? DrOperationToken { get; set; }
 

@@ -10,7 +10,7 @@ namespace VaultDr.Commands;
 public abstract class VaultDrOperationTokenCmdlet : VaultDrChangeCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [SecretTransformation]
+    [OperationTokenTransformation]
     public SecureString DrOperationToken { get; set; } = new();
 
     /// <summary>The token, checked: an empty one ends the command before any request.</summary>
