@@ -278,12 +278,13 @@ internal sealed class ClusterState : IDisposable
     /// <summary>
     /// Who may use the operation-token ceremony. Before 2.0 anyone; from 2.0 a caller with a Vault token, unless the
     /// server's enable_unauthenticated_access names the family (IC2). A DR secondary takes its primary's root token
-    /// (2.0+); UNCONFIRMED: which policy a non-root token needs, taken here to be one naming the endpoint family.
+    /// (2.0+); UNCONFIRMED: which policy a non-root token needs, taken here to be the capability the method needs on
+    /// the request's path (read for GET, update for PUT, delete for DELETE), as for any other path.
     /// </summary>
     public bool CeremonyNeedsToken => Version.IsVault2OrLater && !UnauthenticatedAccess.Contains(UnauthenticatedFamilies.GenerateOperationToken);
 
-    public bool MayGenerateOperationToken(LabToken caller) =>
-        caller.IsRoot || caller.Policies.Any(p => Store.Policies.TryGetValue(p, out var text) && text.Contains(UnauthenticatedFamilies.OperationTokenPath, StringComparison.Ordinal));
+    public bool MayGenerateOperationToken(LabToken caller, string path, ApiMethods method) =>
+        caller.IsRoot || AclOf(caller).Allows(path, Acl.CapabilityFor(method));
 
     /// <summary>Every storage write: the WAL advances and the merkle root follows the data.</summary>
     public void Wrote()

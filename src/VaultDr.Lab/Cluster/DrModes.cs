@@ -25,7 +25,6 @@ internal static class UnauthenticatedFamilies
     public const string Rekey = "rekey";
     public const string GenerateRoot = "generate-root";
     public const string GenerateOperationToken = "generate-operation-token";
-    public const string OperationTokenPath = "sys/replication/dr/secondary/generate-operation-token";
 
     public static readonly IReadOnlyList<string> All = [Rekey, GenerateRoot, GenerateOperationToken];
 }

@@ -68,6 +68,29 @@ public sealed class Vault2Tests
     }
 
     [Fact]
+    public async Task OnVault2_TheCeremonyPolicy_IsEvaluatedPerMethod_AsAnyOtherPath()
+    {
+        using var lab = new LabHarness(2, "2.0");
+        await EnablePrimary(lab.A);
+        // Read only: the attempt's status can be read, but no attempt can be started. A policy that only names the path
+        // in a comment grants nothing.
+        Assert.Equal(
+            204,
+            (await Root(lab.A, "PUT", "/v1/sys/policies/acl/watch", new { policy = "path \"sys/replication/dr/secondary/generate-operation-token/*\" { capabilities = [\"read\"] }" })).Status);
+        Assert.Equal(
+            204,
+            (await Root(lab.A, "PUT", "/v1/sys/policies/acl/named", new { policy = "# sys/replication/dr/secondary/generate-operation-token\npath \"secret/*\" { capabilities = [\"read\"] }" })).Status);
+        var watch = (await Root(lab.A, "POST", "/v1/auth/token/create", new { policies = new[] { "watch" } })).Json.GetProperty("auth").GetProperty("client_token").GetString()!;
+        var named = (await Root(lab.A, "POST", "/v1/auth/token/create", new { policies = new[] { "named" } })).Json.GetProperty("auth").GetProperty("client_token").GetString()!;
+        await Activate(lab.A, lab.B, "dr-b");
+        await lab.Settle();
+
+        Assert.Equal(200, (await Call(lab.B, "GET", Attempt, null, watch)).Status);
+        Assert.Equal(403, (await Call(lab.B, "PUT", Attempt, new { }, watch)).Status);
+        Assert.Equal(403, (await Call(lab.B, "GET", Attempt, null, named)).Status);
+    }
+
+    [Fact]
     public async Task EnableUnauthenticatedAccess_OpensTheCeremony_AndIsReloadable()
     {
         using var lab = await SecondaryLab("2.0");

@@ -46,7 +46,7 @@ internal sealed class Router(ClusterState state, RouteTable routes, string pathP
             }
 
             LabToken? caller = null;
-            if (!drOperationToken && !TryAuthorise(route, request, out caller))
+            if (!drOperationToken && !TryAuthorise(route, request, path, method, out caller))
             {
                 return Error(403, VaultMessages.PermissionDenied);
             }
@@ -119,7 +119,7 @@ internal sealed class Router(ClusterState state, RouteTable routes, string pathP
             : Error(400, VaultMessages.PathDisabledOnDrSecondary); // a Vault token in the header is what the gate refuses
     }
 
-    private bool TryAuthorise(ApiRoute route, LabRequest request, out LabToken? caller)
+    private bool TryAuthorise(ApiRoute route, LabRequest request, string path, ApiMethods method, out LabToken? caller)
     {
         caller = null;
         var needsToken = route.Access switch
@@ -137,7 +137,7 @@ internal sealed class Router(ClusterState state, RouteTable routes, string pathP
         return caller is not null && route.Access switch
         {
             RouteAccess.Root => caller.IsRoot,
-            RouteAccess.TokenOnVault2 => state.MayGenerateOperationToken(caller),
+            RouteAccess.TokenOnVault2 => state.MayGenerateOperationToken(caller, path, method),
             _ => true,
         };
     }
