@@ -214,6 +214,9 @@ internal static class VaultMessages
     // UNCONFIRMED
     public const string MissingPolicy = "'policy' parameter not supplied or empty";
 
+    // UNCONFIRMED: Vault's prefix; what follows is the lab's own parser's description, not HCL's.
+    public static string PolicyParseFailed(string detail) => $"failed to parse policy: {detail}";
+
     // UNCONFIRMED
     public static string UnknownRole(string role) => $"unknown role {role}";
 

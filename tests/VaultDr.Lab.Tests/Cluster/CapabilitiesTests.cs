@@ -44,6 +44,16 @@ public sealed class CapabilitiesTests : IDisposable
     }
 
     [Fact]
+    public async Task APolicyVaultCannotRead_IsRefusedWhenWritten_AndNothingIsStored()
+    {
+        var refused = await Root(_lab.A, "PUT", "/v1/sys/policies/acl/broken", new { policy = "path \"secret/*\" { capabilities = [\"read\"]" });
+        Assert.Equal((400, """{"errors":["failed to parse policy: unclosed path block"]}"""), refused.Answer());
+        Assert.Equal(404, (await Root(_lab.A, "GET", "/v1/sys/policies/acl/broken")).Status);
+
+        Assert.Equal(204, (await Root(_lab.A, "PUT", "/v1/sys/policies/acl/fine", new { policy = "path \"secret/*\" { capabilities = [\"read\"] }" })).Status);
+    }
+
+    [Fact]
     public async Task CapabilitiesSelf_RefusesAnInvalidOrExpiredToken_AndAsksForPaths()
     {
         var token = await Token("""path "x" { capabilities = ["read"] }""", ttl: "1h");

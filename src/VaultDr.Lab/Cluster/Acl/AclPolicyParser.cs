@@ -23,20 +23,23 @@ internal static class AclPolicyParser
         ["sudo"] = ["create", "read", "update", "delete", "list", "sudo"],
     };
 
-    public static IReadOnlyList<AclRule> Parse(string text)
+    public static IReadOnlyList<AclRule> Parse(string text) => TryParse(text, out var rules, out _) ? rules : [];
+
+    /// <summary>False, with what is wrong, for a text Vault would refuse to store as a policy.</summary>
+    public static bool TryParse(string text, out IReadOnlyList<AclRule> rules, out string? error)
     {
         ArgumentNullException.ThrowIfNull(text);
         try
         {
-            return text.TrimStart().StartsWith('{') ? ParseJson(text) : new HclReader(text).Rules();
+            rules = text.TrimStart().StartsWith('{') ? ParseJson(text) : new HclReader(text).Rules();
+            error = null;
+            return true;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or JsonException)
         {
-            return [];
-        }
-        catch (JsonException)
-        {
-            return [];
+            rules = [];
+            error = e.Message;
+            return false;
         }
     }
 

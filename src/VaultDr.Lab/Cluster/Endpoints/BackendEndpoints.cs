@@ -55,6 +55,11 @@ internal sealed class BackendEndpoints(ClusterState state)
             return Error(400, VaultMessages.MissingPolicy);
         }
 
+        if (!AclPolicyParser.TryParse(policy, out _, out var parseError))
+        {
+            return Error(400, VaultMessages.PolicyParseFailed(parseError!));
+        }
+
         state.Store.Policies[PolicyName(call)] = policy;
         state.Wrote();
         return NoContent();
