@@ -12,6 +12,18 @@ $script:ChaosInvariants = [ordered]@{
     NothingLeaks            = 'Nothing leaks'
 }
 
+# Requests that change nothing although they are not GETs: Vault's API takes these reads as writes (a DR secondary's
+# Raft configuration with the DR operation token in the body, as "list-peers -dr-token" reads it; a token's
+# capabilities). The lab's own peer calls (sys/wrapping/unwrap) are not VaultDr's.
+$script:ChaosReadsSentAsWrites = @(
+    'PUT /v1/sys/storage/raft/configuration'
+    'POST /v1/sys/storage/raft/configuration'
+    'PUT /v1/sys/capabilities-self'
+    'POST /v1/sys/capabilities-self'
+    'PUT /v1/sys/wrapping/unwrap'
+    'POST /v1/sys/wrapping/unwrap'
+)
+
 function Add-ChaosViolation($Context, [string] $Invariant, [string] $Detail) {
     $number = [array]::IndexOf(@($ChaosInvariants.Keys), $Invariant) + 1
     $Context.Violations.Add([pscustomobject]@{ Invariant = $Invariant; Name = "$number. $($ChaosInvariants[$Invariant])"; Step = $Context.CurrentStep; Detail = $Detail })
@@ -52,9 +64,9 @@ function Test-ChaosAtMostOnce($Context, $Slice) {
     <#
         Invariant 3, for the requests one VaultDr command caused: a state-changing request (same cluster, method, path
         and body) reached a cluster at most once, unless every earlier copy was refused unprocessed (429 or 503: the
-        retries VaultDr makes on purpose). The lab's own peer calls (sys/wrapping/unwrap) are not VaultDr's.
+        retries VaultDr makes on purpose). Reads that Vault takes as writes ($ChaosReadsSentAsWrites) are not changes.
     #>
-    $changes = @($Slice.Requests | Where-Object { $_.method -ne 'GET' -and $_.path -ne '/v1/sys/wrapping/unwrap' })
+    $changes = @($Slice.Requests | Where-Object { $_.method -ne 'GET' -and "$($_.method) $($_.path)" -notin $ChaosReadsSentAsWrites })
     foreach ($group in $changes | Group-Object { "$($_.cluster) $($_.method) $($_.path) $($_.bodyDigest)" } | Where-Object Count -gt 1) {
         $answers = @($group.Group | ForEach-Object { [int]$_.status })
         if (@($answers | Select-Object -SkipLast 1 | Where-Object { $_ -notin 429, 503 }).Count) {

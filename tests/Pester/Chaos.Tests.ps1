@@ -13,6 +13,8 @@ BeforeDiscovery {
         @{ Seed = 20261130; Round = 22; Found = 'a re-attach by hand stopped half way, whose way back could not delete its token' }
         @{ Seed = 20261130; Round = 26; Found = 'a failed re-attach whose NextSafeCommand reused the secondary id, so the old primary stayed detached' }
         @{ Seed = 20261130; Round = 39; Found = 'a failback whose way back reused the secondary id' }
+        # A round of another seed, which found a flaw in the runner's own at-most-once check.
+        @{ Seed = 777; Round = 14; Found = 'two reads of the Raft peers (a PUT with the DR token) taken for a change sent twice' }
     )
 }
 
